@@ -1,0 +1,95 @@
+/**
+ * The composition root: one Statecraft instance holds a store, a clock, both services and the one
+ * `handle(Request) → Response` function every transport calls.
+ */
+import type { Clock, InvokerRegistry, Service, TaskInvoker } from '@statecraft/engine';
+import { createClock, createInvokerRegistry } from '@statecraft/engine';
+import type { SfnService } from '@statecraft/sfn';
+import { createSfnService } from '@statecraft/sfn';
+import type { StorageDriver } from '@statecraft/storage';
+import { createMemoryDriver } from '@statecraft/storage';
+import type { SwfService } from '@statecraft/swf';
+import { createSwfService } from '@statecraft/swf';
+import { createAwsHandler } from './handler.js';
+
+/** A web-standard request handler: the only thing the transports call. @public */
+export type AwsHandler = (request: Request) => Promise<Response>;
+
+/** Options for {@link createStatecraft}. @public */
+export interface StatecraftOptions {
+  /** Default account for ARNs (Step Functions Local's default `123456789012`). */
+  readonly accountId?: string;
+  /** Default region when a request does not carry one (`us-east-1`). */
+  readonly region?: string;
+  /** Storage driver (default: in memory). */
+  readonly store?: StorageDriver;
+  /** Clock (default: real time). */
+  readonly clock?: Clock;
+  /** Extra task invokers, consulted before the built-in ones. */
+  readonly invokers?: readonly TaskInvoker[];
+  /** Where background failures are reported (default: console.error). */
+  readonly onError?: (err: unknown) => void;
+}
+
+/** A running emulator. @public */
+export interface Statecraft {
+  readonly handle: AwsHandler;
+  readonly accountId: string;
+  readonly region: string;
+  readonly clock: Clock;
+  readonly store: StorageDriver;
+  readonly invokers: InvokerRegistry;
+  readonly sfn: SfnService;
+  readonly swf: SwfService;
+  /** Wipes all state: state machines, executions, domains, timers. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** @public */
+export function createStatecraft(options: StatecraftOptions = {}): Statecraft {
+  const accountId = options.accountId ?? '123456789012';
+  const region = options.region ?? 'us-east-1';
+  const store = options.store ?? createMemoryDriver();
+  const clock = options.clock ?? createClock({ mode: 'real' });
+  const invokers = createInvokerRegistry(options.invokers ?? []);
+  const sfn = createSfnService({
+    store,
+    clock,
+    invokers,
+    region,
+    accountId,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+  const swf = createSwfService({ store, clock });
+  const services: Service[] = [sfn, swf];
+  let ready: Promise<void> | undefined;
+  const init = () => {
+    ready ??= store.init();
+    return ready;
+  };
+  const instance: Statecraft = {
+    accountId,
+    region,
+    clock,
+    store,
+    invokers,
+    sfn,
+    swf,
+    handle: async (request) => {
+      await init();
+      return inner(request);
+    },
+    async reset() {
+      await init();
+      for (const s of services) await s.reset();
+      await store.reset();
+    },
+    async close() {
+      for (const s of services) await s.close();
+      await store.destroy();
+    },
+  };
+  const inner = createAwsHandler({ services, accountId, region, reset: () => instance.reset() });
+  return instance;
+}

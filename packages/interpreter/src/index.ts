@@ -1,0 +1,17 @@
+/**
+ * @statecraft/interpreter — runs a parsed Amazon States Language state machine and records the history
+ * events AWS would. Pure: time, randomness and task outcomes arrive as inputs; effects leave as commands.
+ * @packageDocumentation
+ */
+export type { Machine } from './compile.js';
+export { compileMachine } from './compile.js';
+export { step } from './step.js';
+export type {
+  Command,
+  ExecutionInfo,
+  ExecutionInput,
+  ExecutionSnapshot,
+  ExecutionStatus,
+  StepOptions,
+  StepResult,
+} from './types.js';

@@ -1,0 +1,160 @@
+/**
+ * The execution runner: feeds inputs to the pure interpreter one at a time per execution, writes the new
+ * snapshot and history events in one transaction, and carries out the commands it returns (timers, task
+ * invocations, continuation).
+ */
+import type { Clock, InvokerRegistry, Scheduler, SerialQueues } from '@statecraft/engine';
+import type { ExecutionInput, Machine } from '@statecraft/interpreter';
+import { compileMachine, step } from '@statecraft/interpreter';
+import type { StorageDriver } from '@statecraft/storage';
+import { C, type ExecutionRecord } from './records.js';
+
+/** @internal */
+export interface RunnerDeps {
+  readonly store: StorageDriver;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly queues: SerialQueues;
+  readonly invokers: InvokerRegistry;
+  readonly region: string;
+  readonly accountId: string;
+  readonly onError: (err: unknown) => void;
+  /** Called after an execution closes (waiters for sync executions, map-run parents...). */
+  readonly onClosed?: (record: ExecutionRecord) => void;
+}
+
+/** @internal */
+export interface Runner {
+  /** Feeds one input to an execution and carries out the resulting commands. */
+  feed(executionArn: string, input: ExecutionInput): Promise<ExecutionRecord | undefined>;
+  machineFor(definition: string): Machine;
+  /** Drops in-memory caches and pending timers (reset). */
+  clear(): void;
+}
+
+/** @internal */
+export function createRunner(deps: RunnerDeps): Runner {
+  const machines = new Map<string, Machine>();
+  let generation = 0;
+
+  const machineFor = (definition: string): Machine => {
+    let m = machines.get(definition);
+    if (!m) {
+      m = compileMachine(JSON.parse(definition));
+      if (machines.size > 1000) machines.clear();
+      machines.set(definition, m);
+    }
+    return m;
+  };
+
+  const feed = (executionArn: string, input: ExecutionInput): Promise<ExecutionRecord | undefined> => {
+    const gen = generation;
+    return deps.queues.run(executionArn, async () => {
+      if (gen !== generation) return undefined;
+      const record = await deps.store.transaction(async (tx) => {
+        const rec = await tx.get<ExecutionRecord>(C.executions, executionArn);
+        if (!rec) return undefined;
+        if (rec.snapshot && rec.snapshot.status !== 'RUNNING') return undefined;
+        const machine = machineFor(rec.definition);
+        const result = await step(machine, rec.snapshot, input);
+        const from = rec.snapshot?.nextEventId ?? 1;
+        if (result.events.length > 0) await tx.appendEvents(executionArn, from, result.events);
+        const closed = result.snapshot.status !== 'RUNNING';
+        const next: ExecutionRecord = {
+          ...rec,
+          snapshot: result.snapshot,
+          status: result.snapshot.status,
+          ...(closed ? { stopDate: input.at } : {}),
+        };
+        await tx.put(C.executions, executionArn, next);
+        return { next, commands: result.commands };
+      });
+      if (!record) return undefined;
+      for (const cmd of record.commands) carryOut(executionArn, cmd);
+      if (record.next.status !== 'RUNNING') {
+        for (const cmd of record.commands) if (cmd.type === 'StartTimer') deps.scheduler.cancel(cmd.timerId);
+        deps.onClosed?.(record.next);
+      }
+      return record.next;
+    });
+  };
+
+  const feedLater = (executionArn: string, make: () => ExecutionInput) => {
+    feed(executionArn, make()).catch(deps.onError);
+  };
+
+  const carryOut = (executionArn: string, cmd: import('@statecraft/interpreter').Command) => {
+    switch (cmd.type) {
+      case 'StartTimer':
+        deps.scheduler.schedule(`${executionArn}#${cmd.timerId}`, cmd.fireAt, () =>
+          feedLater(executionArn, () => ({ type: 'TimerFired', at: deps.clock.now(), timerId: cmd.timerId })),
+        );
+        break;
+      case 'CancelTimer':
+        deps.scheduler.cancel(`${executionArn}#${cmd.timerId}`);
+        break;
+      case 'Continue':
+        setTimeout(() => feedLater(executionArn, () => ({ type: 'Continue', at: deps.clock.now() })), 0);
+        break;
+      case 'InvokeTask': {
+        const invoker = deps.invokers.find(cmd.resource);
+        const parsed = /^arn:[^:]+:states:([^:]+):(\d{12}):/.exec(executionArn);
+        const call = {
+          resource: cmd.resource,
+          parameters: cmd.parameters,
+          executionArn,
+          stateMachineArn: '',
+          stateName: cmd.stateName,
+          region: parsed?.[1] ?? deps.region,
+          accountId: parsed?.[2] ?? deps.accountId,
+          attempt: cmd.attempt,
+          ...(cmd.taskToken !== undefined ? { taskToken: cmd.taskToken } : {}),
+        };
+        if (!invoker) {
+          setTimeout(
+            () =>
+              feedLater(executionArn, () => ({
+                type: 'TaskFailed',
+                at: deps.clock.now(),
+                taskId: cmd.taskId,
+                error: 'States.Runtime',
+                cause: `[statecraft] No task invoker is configured for resource '${cmd.resource}'. Register a handler (functions, LAMBDA_ENDPOINT, a service *_ENDPOINT) or a mock configuration.`,
+              })),
+            0,
+          );
+          break;
+        }
+        const ac = new AbortController();
+        invoker
+          .invoke(call, { signal: ac.signal, now: () => deps.clock.now() })
+          .then((outcome) => {
+            if (outcome.type === 'pending') return;
+            feedLater(executionArn, () =>
+              outcome.type === 'succeeded'
+                ? { type: 'TaskSucceeded', at: deps.clock.now(), taskId: cmd.taskId, output: JSON.stringify(outcome.output ?? null) }
+                : {
+                    type: 'TaskFailed',
+                    at: deps.clock.now(),
+                    taskId: cmd.taskId,
+                    error: outcome.error,
+                    ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
+                  },
+            );
+          })
+          .catch(deps.onError);
+        break;
+      }
+      case 'CancelTask':
+        break;
+    }
+  };
+
+  return {
+    feed,
+    machineFor,
+    clear() {
+      generation++;
+      machines.clear();
+    },
+  };
+}
