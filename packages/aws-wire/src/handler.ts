@@ -39,7 +39,12 @@ const CORS_HEADERS: Record<string, string> = {
   'access-control-max-age': '86400',
 };
 
-function respond(status: number, body: Uint8Array | null, requestId: string, extra: Record<string, string> = {}): Response {
+function respond(
+  status: number,
+  body: Uint8Array | null,
+  requestId: string,
+  extra: Record<string, string> = {},
+): Response {
   const headers: Record<string, string> = {
     'content-type': 'application/x-amz-json-1.0',
     'x-amzn-requestid': requestId,
@@ -50,7 +55,14 @@ function respond(status: number, body: Uint8Array | null, requestId: string, ext
   return new Response(body as BodyInit | null, { status, headers });
 }
 
-function errorResponse(code: string, message: string | undefined, status: number, requestId: string, namespace?: string, members: Record<string, unknown> = {}): Response {
+function errorResponse(
+  code: string,
+  message: string | undefined,
+  status: number,
+  requestId: string,
+  namespace?: string,
+  members: Record<string, unknown> = {},
+): Response {
   const body: Record<string, unknown> = { __type: namespace ? `${namespace}#${code}` : code, ...members };
   if (message !== undefined) body.message = message;
   return respond(status, encodeJson(body), requestId, { 'x-amzn-errortype': code });
@@ -89,9 +101,14 @@ export function createAwsHandler(options: AwsHandlerOptions): (request: Request)
       const url = new URL(request.url);
       if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS_HEADERS });
       if (url.pathname.endsWith('/_statecraft/health') && request.method === 'GET') {
-        return respond(200, encodeJson({ status: 'ok', accountId: options.accountId, region: options.region }), requestId, {
-          'content-type': 'application/json',
-        });
+        return respond(
+          200,
+          encodeJson({ status: 'ok', accountId: options.accountId, region: options.region }),
+          requestId,
+          {
+            'content-type': 'application/json',
+          },
+        );
       }
       if (url.pathname.endsWith('/_statecraft/reset') && request.method === 'POST') {
         await options.reset();
@@ -137,7 +154,13 @@ export function createAwsHandler(options: AwsHandlerOptions): (request: Request)
         return errorResponse(err.code, err.message, err.status, requestId, err.namespace, { ...err.members });
       }
       console.error('[statecraft] Internal failure while handling a request:', err);
-      return errorResponse('InternalFailure', 'An internal error occurred.', 500, requestId, 'com.amazon.coral.service');
+      return errorResponse(
+        'InternalFailure',
+        'An internal error occurred.',
+        500,
+        requestId,
+        'com.amazon.coral.service',
+      );
     }
   };
 }

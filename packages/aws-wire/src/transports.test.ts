@@ -159,8 +159,15 @@ describe.each(transports)('$name', (transport) => {
     );
     const { executionArn } = await ctx.sfn.send(new StartExecutionCommand({ stateMachineArn }));
     const described = await waitDone(ctx.sfn, executionArn!);
-    expect(described).toMatchObject({ status: 'FAILED', error: 'SomeFailure', cause: 'it broke', redriveStatus: 'REDRIVABLE' });
-    const history = await ctx.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }));
+    expect(described).toMatchObject({
+      status: 'FAILED',
+      error: 'SomeFailure',
+      cause: 'it broke',
+      redriveStatus: 'REDRIVABLE',
+    });
+    const history = await ctx.sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }),
+    );
     expect(history.events?.[0]).toMatchObject({
       type: 'ExecutionFailed',
       id: 3,
@@ -184,7 +191,12 @@ describe.each(transports)('$name', (transport) => {
     );
     const d = await ctx.swf.send(new DescribeDomainCommand({ name: 'orders' }));
     expect(d).toMatchObject({
-      domainInfo: { name: 'orders', status: 'REGISTERED', description: 'd', arn: 'arn:aws:swf:us-east-1:123456789012:/domain/orders' },
+      domainInfo: {
+        name: 'orders',
+        status: 'REGISTERED',
+        description: 'd',
+        arn: 'arn:aws:swf:us-east-1:123456789012:/domain/orders',
+      },
       configuration: { workflowExecutionRetentionPeriodInDays: '1' },
     });
     const list = await ctx.swf.send(new ListDomainsCommand({ registrationStatus: 'REGISTERED' }));

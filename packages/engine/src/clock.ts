@@ -64,7 +64,8 @@ export class ScaledClock implements Clock {
     readonly scale: number,
     private readonly base: Clock = new SystemClock(),
   ) {
-    if (!(scale >= 0)) throw new RangeError(`[statecraft] Failed to create a scaled clock: scale ${scale} is not >= 0.`);
+    if (!(scale >= 0))
+      throw new RangeError(`[statecraft] Failed to create a scaled clock: scale ${scale} is not >= 0.`);
     this.origin = base.now();
     this.realOrigin = this.origin;
   }
@@ -215,7 +216,10 @@ function settle(): Promise<void> {
 }
 
 /** Clock modes accepted by {@link createClock}. @public */
-export type ClockMode = { mode: 'real' } | { mode: 'scaled'; scale: number } | { mode: 'manual'; start?: number; autoAdvance?: boolean };
+export type ClockMode =
+  | { mode: 'real' }
+  | { mode: 'scaled'; scale: number }
+  | { mode: 'manual'; start?: number; autoAdvance?: boolean };
 
 /** @public */
 export function createClock(mode: ClockMode = { mode: 'real' }): Clock {

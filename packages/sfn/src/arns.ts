@@ -52,7 +52,8 @@ export function requireArn(arn: string, types: readonly SfnResourceType[]): Pars
   if (!parsed) {
     if (!arn.startsWith('arn:')) throw invalidArn(`Invalid ARN prefix: ${arn}`);
     const m = /^arn:[^:]*:states:[^:]*:[^:]*:([^:]+)/.exec(arn);
-    if (m && !types.includes(m[1] as SfnResourceType)) throw invalidArn(`Resource type not valid in this context: ${m[1]}`);
+    if (m && !types.includes(m[1] as SfnResourceType))
+      throw invalidArn(`Resource type not valid in this context: ${m[1]}`);
     throw invalidArn(`Invalid ARN prefix: ${arn}`);
   }
   if (!types.includes(parsed.resourceType)) {

@@ -43,4 +43,6 @@ export interface ExecutionRecord {
   readonly snapshot?: ExecutionSnapshot;
   readonly redriveCount: number;
   readonly traceHeader?: string;
+  /** Step Functions Local mock test case, from a `#TestCase` suffix on the state machine ARN. */
+  readonly testCase?: string;
 }

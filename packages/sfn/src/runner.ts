@@ -3,8 +3,8 @@
  * snapshot and history events in one transaction, and carries out the commands it returns (timers, task
  * invocations, continuation).
  */
-import type { Clock, InvokerRegistry, Scheduler, SerialQueues } from '@statecraft/engine';
-import type { ExecutionInput, Machine } from '@statecraft/interpreter';
+import type { Clock, InvokerRegistry, Scheduler, SerialQueues, TaskCall, TaskOutcome } from '@statecraft/engine';
+import type { Command, ExecutionInput, Machine } from '@statecraft/interpreter';
 import { compileMachine, step } from '@statecraft/interpreter';
 import type { StorageDriver } from '@statecraft/storage';
 import { C, type ExecutionRecord } from './records.js';
@@ -83,7 +83,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     feed(executionArn, make()).catch(deps.onError);
   };
 
-  const carryOut = (executionArn: string, cmd: import('@statecraft/interpreter').Command) => {
+  const carryOut = (executionArn: string, cmd: Command) => {
     switch (cmd.type) {
       case 'StartTimer':
         deps.scheduler.schedule(`${executionArn}#${cmd.timerId}`, cmd.fireAt, () =>
@@ -97,56 +97,56 @@ export function createRunner(deps: RunnerDeps): Runner {
         setTimeout(() => feedLater(executionArn, () => ({ type: 'Continue', at: deps.clock.now() })), 0);
         break;
       case 'InvokeTask': {
-        const invoker = deps.invokers.find(cmd.resource);
-        const parsed = /^arn:[^:]+:states:([^:]+):(\d{12}):/.exec(executionArn);
-        const call = {
-          resource: cmd.resource,
-          parameters: cmd.parameters,
-          executionArn,
-          stateMachineArn: '',
-          stateName: cmd.stateName,
-          region: parsed?.[1] ?? deps.region,
-          accountId: parsed?.[2] ?? deps.accountId,
-          attempt: cmd.attempt,
-          ...(cmd.taskToken !== undefined ? { taskToken: cmd.taskToken } : {}),
-        };
-        if (!invoker) {
-          setTimeout(
-            () =>
-              feedLater(executionArn, () => ({
-                type: 'TaskFailed',
-                at: deps.clock.now(),
-                taskId: cmd.taskId,
-                error: 'States.Runtime',
-                cause: `[statecraft] No task invoker is configured for resource '${cmd.resource}'. Register a handler (functions, LAMBDA_ENDPOINT, a service *_ENDPOINT) or a mock configuration.`,
-              })),
-            0,
-          );
-          break;
-        }
-        const ac = new AbortController();
-        invoker
-          .invoke(call, { signal: ac.signal, now: () => deps.clock.now() })
-          .then((outcome) => {
-            if (outcome.type === 'pending') return;
-            feedLater(executionArn, () =>
-              outcome.type === 'succeeded'
-                ? { type: 'TaskSucceeded', at: deps.clock.now(), taskId: cmd.taskId, output: JSON.stringify(outcome.output ?? null) }
-                : {
-                    type: 'TaskFailed',
-                    at: deps.clock.now(),
-                    taskId: cmd.taskId,
-                    error: outcome.error,
-                    ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
-                  },
-            );
-          })
-          .catch(deps.onError);
+        void carryOutInvoke(executionArn, cmd).catch(deps.onError);
         break;
       }
       case 'CancelTask':
         break;
     }
+  };
+
+  const carryOutInvoke = async (executionArn: string, cmd: Extract<Command, { type: 'InvokeTask' }>) => {
+    const rec = await deps.store.transaction((tx) => tx.get<ExecutionRecord>(C.executions, executionArn));
+    const parsed = /^arn:[^:]+:states:([^:]+):(\d{12}):/.exec(executionArn);
+    const call: TaskCall = {
+      resource: cmd.resource,
+      parameters: cmd.parameters,
+      executionArn,
+      stateMachineArn: rec?.stateMachineArn ?? '',
+      stateName: cmd.stateName,
+      region: parsed?.[1] ?? deps.region,
+      accountId: parsed?.[2] ?? deps.accountId,
+      attempt: cmd.attempt,
+      ...(rec?.testCase !== undefined ? { testCase: rec.testCase } : {}),
+      ...(cmd.taskToken !== undefined ? { taskToken: cmd.taskToken } : {}),
+    };
+    const invoker = deps.invokers.find(cmd.resource, call);
+    const outcome: TaskOutcome = invoker
+      ? await invoker
+          .invoke(call, { signal: new AbortController().signal, now: () => deps.clock.now() })
+          .catch((err: unknown): TaskOutcome => ({ type: 'failed', error: 'States.Runtime', cause: String(err) }))
+      : {
+          type: 'failed',
+          error: 'States.Runtime',
+          cause: `[statecraft] No task invoker is configured for resource '${cmd.resource}'. Register a handler (functions, LAMBDA_ENDPOINT, a service *_ENDPOINT) or a mock configuration.`,
+        };
+    if (outcome.type === 'pending') return;
+    feedLater(executionArn, () =>
+      outcome.type === 'succeeded'
+        ? {
+            type: 'TaskSucceeded',
+            at: deps.clock.now(),
+            taskId: cmd.taskId,
+            output: JSON.stringify(outcome.output ?? null),
+          }
+        : {
+            type: 'TaskFailed',
+            at: deps.clock.now(),
+            taskId: cmd.taskId,
+            error: outcome.error,
+            ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
+          },
+    );
   };
 
   return {

@@ -203,11 +203,11 @@ export function createSfnService(options: SfnServiceOptions): SfnService {
       parseExecutionInput(text);
       const arn = executionArn(ctx.region, ctx.accountId, sm.name, name);
       const now = clock.now();
-      const created = await store.transaction(async (tx) => {
+      const { created, isNew } = await store.transaction(async (tx) => {
         const existing = await tx.get<ExecutionRecord>(C.executions, arn);
         if (existing) {
           // Idempotent for the same name and input while the execution runs (STANDARD).
-          if (existing.input === text && existing.status === 'RUNNING') return existing;
+          if (existing.input === text && existing.status === 'RUNNING') return { created: existing, isNew: false };
           throw new AwsServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
         }
         const rec: ExecutionRecord = {
@@ -222,11 +222,12 @@ export function createSfnService(options: SfnServiceOptions): SfnService {
           status: 'RUNNING',
           redriveCount: 0,
           ...(str(input, 'traceHeader') !== undefined ? { traceHeader: str(input, 'traceHeader') } : {}),
+          ...(hash >= 0 ? { testCase: rawArn.slice(hash + 1) } : {}),
         };
         await tx.put(C.executions, arn, rec);
-        return rec;
+        return { created: rec, isNew: true };
       });
-      if (created.snapshot === undefined && created.startDate === now) {
+      if (isNew) {
         await runner.feed(arn, {
           type: 'Start',
           at: now,

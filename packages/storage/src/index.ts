@@ -14,6 +14,6 @@ export type {
   TransactionOptions,
 } from './driver.js';
 export { ConcurrencyError } from './errors.js';
-export type { HistoryEventLike } from './records.js';
 export type { MemoryDriverOptions } from './memory/memory-driver.js';
 export { createMemoryDriver } from './memory/memory-driver.js';
+export type { HistoryEventLike } from './records.js';

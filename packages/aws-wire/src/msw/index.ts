@@ -27,7 +27,11 @@ export interface MswHandlerOptions {
 export function createMswHandlers(statecraft: HandlesRequests, options: MswHandlerOptions = {}) {
   const resolver = async ({ request }: { request: Request }) => {
     const target = request.headers.get('x-amz-target') ?? '';
-    if (!/^(AWSStepFunctions|SimpleWorkflowService|com\.amazonaws\.swf\.service\.model\.SimpleWorkflowService)\./.test(target)) {
+    if (
+      !/^(AWSStepFunctions|SimpleWorkflowService|com\.amazonaws\.swf\.service\.model\.SimpleWorkflowService)\./.test(
+        target,
+      )
+    ) {
       return undefined;
     }
     return statecraft.handle(request);

@@ -59,7 +59,9 @@ export function createNodeListener(
         const body = await readBody(req, limit);
         if (body === 'too-large') {
           res.writeHead(413, { 'content-type': 'application/x-amz-json-1.0' });
-          res.end(JSON.stringify({ __type: 'com.amazon.coral.service#SerializationException', message: 'Request too large' }));
+          res.end(
+            JSON.stringify({ __type: 'com.amazon.coral.service#SerializationException', message: 'Request too large' }),
+          );
           return;
         }
         const headers = new Headers();
@@ -88,7 +90,12 @@ export function createNodeListener(
         console.error('[statecraft] HTTP adapter failure:', err);
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
-          res.end(JSON.stringify({ __type: 'com.amazon.coral.service#InternalFailure', message: 'An internal error occurred.' }));
+          res.end(
+            JSON.stringify({
+              __type: 'com.amazon.coral.service#InternalFailure',
+              message: 'An internal error occurred.',
+            }),
+          );
         } else res.destroy();
       }
     })();

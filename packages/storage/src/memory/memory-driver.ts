@@ -67,7 +67,9 @@ class MemoryTx implements StorageTx {
   async list<T>(collection: string, o: ListOptions = {}): Promise<Entry<T>[]> {
     const c = this.s.collections.get(collection);
     if (!c) return [];
-    const keys = [...c.keys()].filter((k) => (o.prefix === undefined || k.startsWith(o.prefix)) && (o.afterKey === undefined || k > o.afterKey));
+    const keys = [...c.keys()].filter(
+      (k) => (o.prefix === undefined || k.startsWith(o.prefix)) && (o.afterKey === undefined || k > o.afterKey),
+    );
     keys.sort();
     const limited = o.limit !== undefined ? keys.slice(0, o.limit) : keys;
     return limited.map((key) => ({ key, value: c.get(key) as T }));
