@@ -17,9 +17,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const sharedDir = process.env.SHARED_DIR ? resolve(process.env.SHARED_DIR) : resolve(repoRoot, '../shared');
-const outDir = join(repoRoot, 'packages/aws-wire/src/models');
-const check = process.argv.includes('--check');
+/** The shared reference folder: `$SHARED_DIR`, else `../shared` next to the repository. */
+export const sharedDir = process.env.SHARED_DIR ? resolve(process.env.SHARED_DIR) : resolve(repoRoot, '../shared');
+/** Where the generated files live. */
+export const outDir = join(repoRoot, 'packages/aws-wire/src/models');
 
 interface BotoMember {
   shape: string;
@@ -127,6 +128,19 @@ function header(service: string): string {
 interface Generated {
   model: string;
   types: string;
+}
+
+/**
+ * Every generated file (name relative to {@link outDir} → content), from the models in {@link sharedDir}.
+ */
+export function generateAll(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const svc of SERVICES) {
+    const { model, types } = generate(svc);
+    files.set(`${svc.id}-model.generated.ts`, model);
+    files.set(`${svc.id}-types.generated.ts`, types);
+  }
+  return files;
 }
 
 function generate(svc: (typeof SERVICES)[number]): Generated {
@@ -318,13 +332,9 @@ ${ops.join('\n')}
 `;
 }
 
-let stale = false;
-for (const svc of SERVICES) {
-  const { model, types } = generate(svc);
-  for (const [file, text] of [
-    [`${svc.id}-model.generated.ts`, model],
-    [`${svc.id}-types.generated.ts`, types],
-  ] as const) {
+function main(check: boolean): void {
+  let stale = false;
+  for (const [file, text] of generateAll()) {
     const path = join(outDir, file);
     if (check) {
       const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
@@ -337,8 +347,12 @@ for (const svc of SERVICES) {
       console.log(`[gen-models] wrote ${join('packages/aws-wire/src/models', file)}`);
     }
   }
+  if (stale) {
+    console.error('[gen-models] Run `node --import tsx tools/gen-models/src/gen.ts` and commit the result.');
+    process.exitCode = 1;
+  }
 }
-if (stale) {
-  console.error('[gen-models] Run `node --import tsx tools/gen-models/src/gen.ts` and commit the result.');
-  process.exitCode = 1;
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.includes('--check'));
 }
