@@ -14,12 +14,18 @@ import { encodeJson } from './codec.js';
 /** The SWF legacy (Coral) target prefix, accepted by AWS in recorded traffic. @internal */
 const SWF_LEGACY_PREFIX = 'com.amazonaws.swf.service.model.SimpleWorkflowService';
 
-/** Validates a decoded input against the service model: `undefined` when valid, else the failure. @public */
+/**
+ * Validates a decoded body against the service model and returns the input the operation receives
+ * (coerced: unknown members dropped, timestamps as `Date`), or the wire error to answer.
+ * @public
+ */
 export type InputValidator = (
   service: string,
   operation: string,
-  input: Record<string, unknown>,
-) => { code: string; message: string; namespace?: string } | undefined;
+  body: unknown,
+) =>
+  | { readonly ok: true; readonly input: Record<string, unknown> }
+  | { readonly ok: false; readonly code: string; readonly message?: string; readonly namespace: string };
 
 /** @internal */
 export interface AwsHandlerOptions {
@@ -133,13 +139,16 @@ export function createAwsHandler(options: AwsHandlerOptions): (request: Request)
           return errorResponse('SerializationException', undefined, 400, requestId, 'com.amazon.coral.service');
         }
       }
-      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-        return errorResponse('SerializationException', undefined, 400, requestId, 'com.amazon.coral.service');
-      }
-      const decoded = input as Record<string, unknown>;
-      const problem = options.validate?.(service.targetPrefix, opName, decoded);
-      if (problem) {
-        return errorResponse(problem.code, problem.message, 400, requestId, problem.namespace);
+      let decoded: Record<string, unknown>;
+      if (options.validate) {
+        const checked = options.validate(service.targetPrefix, opName, input);
+        if (!checked.ok) return errorResponse(checked.code, checked.message, 400, requestId, checked.namespace);
+        decoded = checked.input;
+      } else {
+        if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+          return errorResponse('SerializationException', undefined, 400, requestId, 'com.amazon.coral.service');
+        }
+        decoded = input as Record<string, unknown>;
       }
       const ctx: RequestContext = {
         region: regionOf(request, options.region),

@@ -10,7 +10,8 @@ import type { StorageDriver } from '@statecraft/storage';
 import { createMemoryDriver } from '@statecraft/storage';
 import type { SwfService } from '@statecraft/swf';
 import { createSwfService } from '@statecraft/swf';
-import { createAwsHandler } from './handler.js';
+import { createAwsHandler, type InputValidator } from './handler.js';
+import { coerceInput, type ServiceModel, sfnModel, swfModel, validateInput } from './validation/index.js';
 
 /** A web-standard request handler: the only thing the transports call. @public */
 export type AwsHandler = (request: Request) => Promise<Response>;
@@ -90,6 +91,40 @@ export function createStatecraft(options: StatecraftOptions = {}): Statecraft {
       await store.destroy();
     },
   };
-  const inner = createAwsHandler({ services, accountId, region, reset: () => instance.reset() });
+  const inner = createAwsHandler({
+    services,
+    accountId,
+    region,
+    reset: () => instance.reset(),
+    validate: modelValidator,
+  });
   return instance;
 }
+
+const MODELS: Readonly<Record<string, ServiceModel>> = {
+  AWSStepFunctions: sfnModel,
+  SimpleWorkflowService: swfModel,
+};
+
+/** Model-driven checks: JSON types (SerializationException), then constraints (ValidationException). */
+const modelValidator: InputValidator = (service, operation, body) => {
+  const model = MODELS[service];
+  if (!model?.operations[operation]) {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return { ok: false, code: 'SerializationException', namespace: 'com.amazon.coral.service' };
+    }
+    return { ok: true, input: body as Record<string, unknown> };
+  }
+  const result = validateInput(model, operation, body);
+  if (!result.ok) {
+    return result.kind === 'validation'
+      ? { ok: false, code: 'ValidationException', message: result.message, namespace: 'com.amazon.coral.validate' }
+      : {
+          ok: false,
+          code: 'SerializationException',
+          namespace: 'com.amazon.coral.service',
+          ...(result.message !== undefined ? { message: result.message } : {}),
+        };
+  }
+  return { ok: true, input: coerceInput(model, operation, body) };
+};
