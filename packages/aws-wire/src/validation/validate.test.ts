@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ENUM_ORDER } from './coral-order.js';
+import { ENUM_ORDER } from './coral-quirks.js';
 import {
   checkTypes,
   coerceInput,
@@ -167,6 +167,40 @@ const CASES: Case[] = [
     validation: one(
       "Value at 'definition' failed to satisfy constraint: Member must have length greater than or equal to 1",
     ),
+  },
+  {
+    name: 'AWS-observed: SFN input size is counted in UTF-8 bytes, value left out',
+    service: 'sfn',
+    op: 'StartExecution',
+    input: { stateMachineArn: ARN, name: 'n', input: `"${'a'.repeat(262_144)}"` },
+    validation: one(
+      "Value at 'input' failed to satisfy constraint: Member must have size less than or equal to 262144 bytes in UTF-8 encoding",
+    ),
+  },
+  {
+    name: 'UTF-8 size: 87382 three-byte characters exceed 262144 bytes',
+    service: 'sfn',
+    op: 'StartExecution',
+    input: { stateMachineArn: ARN, input: `"${'€'.repeat(87_382)}"` },
+    validation: one(
+      "Value at 'input' failed to satisfy constraint: Member must have size less than or equal to 262144 bytes in UTF-8 encoding",
+    ),
+  },
+  {
+    name: 'AWS-observed: too long execution name',
+    service: 'sfn',
+    op: 'StartExecution',
+    input: { stateMachineArn: ARN, name: 'a'.repeat(81), input: '{}' },
+    validation: one(
+      `Value '${'a'.repeat(81)}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80`,
+    ),
+  },
+  {
+    name: 'a missing sensitive member still prints null',
+    service: 'sfn',
+    op: 'ValidateStateMachineDefinition',
+    input: {},
+    validation: one("Value null at 'definition' failed to satisfy constraint: Member must not be null"),
   },
   {
     name: 'float range rendered as Java Float.toString',

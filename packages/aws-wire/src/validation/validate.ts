@@ -14,7 +14,7 @@
  * @see https://smithy.io/2.0/aws/protocols/aws-json-1_0-protocol.html
  */
 import type { MemberModel, ServiceModel, ShapeModel } from '../models/service-model.js';
-import { ENUM_ORDER, MEMBER_ORDER } from './coral-order.js';
+import { ENUM_ORDER, MEMBER_ORDER, UTF8_SIZE_SHAPES } from './coral-quirks.js';
 import { javaToString } from './java-format.js';
 import { compileJavaPattern } from './java-regex.js';
 
@@ -245,7 +245,13 @@ function validateValue(model: ServiceModel, shapeName: string, value: unknown, p
       if (shape.pattern !== undefined && !compileJavaPattern(shape.pattern).test(s)) {
         fail(`Member must satisfy regular expression pattern: ${shape.pattern}`);
       }
-      checkLength(codePointLength(s), shape, fail);
+      if (UTF8_SIZE_SHAPES.has(`${model.service}.${shapeName}`)) {
+        if (shape.max !== undefined && utf8Length(s) > shape.max) {
+          fail(`Member must have size less than or equal to ${shape.max} bytes in UTF-8 encoding`);
+        }
+      } else {
+        checkLength(codePointLength(s), shape, fail);
+      }
       if (shape.enum && !shape.enum.includes(s)) {
         const order = ENUM_ORDER[`${model.service}.${shapeName}`] ?? shape.enum;
         fail(`Member must satisfy enum value set: [${order.join(', ')}]`);
@@ -293,6 +299,21 @@ function checkLength(length: number, shape: ShapeModel, fail: (constraint: strin
   if (shape.max !== undefined && length > shape.max) fail(`Member must have length less than or equal to ${shape.max}`);
 }
 
+/** Size in UTF-8 bytes (a lone surrogate encodes as U+FFFD, 3 bytes). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
 /** Smithy `@length` counts Unicode code points (a surrogate pair is one). */
 function codePointLength(s: string): number {
   let n = s.length;
@@ -310,12 +331,14 @@ function codePointLength(s: string): number {
 }
 
 /**
- * One message item. `@sensitive` values are left out entirely (`Value at 'definition' …`), as AWS
- * does; a missing value prints as bare `null`; anything else is quoted in its Java string form.
+ * One message item. A missing value prints as bare `null`; a present `@sensitive` value is left out
+ * entirely (`Value at 'definition' …`), as AWS does for e.g. Cognito passwords; anything else is
+ * quoted in its Java string form. (Whether AWS also drops `null` for a missing sensitive member is
+ * unverified; `null` carries no data, so it is kept.)
  */
 function item(model: ServiceModel, shapeName: string, value: unknown, path: string, constraint: string): string {
   const sensitive = model.shapes[shapeName]?.sensitive === true;
-  const shown = sensitive ? '' : value === null ? ' null' : ` '${javaToString(model, shapeName, value)}'`;
+  const shown = value === null ? ' null' : sensitive ? '' : ` '${javaToString(model, shapeName, value)}'`;
   return `Value${shown} at '${path}' failed to satisfy constraint: ${constraint}`;
 }
 
