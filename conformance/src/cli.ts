@@ -5,6 +5,7 @@
  * Replays recorded cases against Statecraft through the AWS SDK v3 clients and compares the responses.
  * Exit code: 0; 1 when --min-pass is given and not met; 2 on a usage error or a runner crash.
  */
+import './quiet-warnings.js';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { loadCases, makeFilter } from './load.js';
@@ -157,15 +158,6 @@ async function main(): Promise<number> {
   }
   return 0;
 }
-
-// The SDK's Node-version notice is noise here.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
-  const name = warning instanceof Error ? warning.name : type;
-  if (name === 'NodeVersionSupportWarning') return;
-  (emitWarning as (...a: unknown[]) => void)(warning, ...rest);
-}) as typeof process.emitWarning;
 
 // Background failures of an emulator must not end the run; they surface as failing cases.
 process.on('unhandledRejection', (e) => {
