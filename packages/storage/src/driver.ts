@@ -44,6 +44,33 @@ export interface QueuedTask<T = unknown> {
   readonly priority?: number;
 }
 
+/**
+ * A task handed out by {@link StorageTx.claimTask}. Without a lease it has left the queue; with one it stays,
+ * hidden until `leaseExpiresAt`, and comes back if nobody completes it by then (a node that died mid-work has
+ * its work taken over). @public
+ */
+export interface ClaimedTask<T = unknown> extends QueuedTask<T> {
+  /** How many times the task has been claimed, this claim included (1 on the first claim). */
+  readonly claims: number;
+  /** With a lease: epoch ms when the task becomes available again unless completed. */
+  readonly leaseExpiresAt?: number;
+}
+
+/** @public */
+export interface ClaimTaskOptions {
+  /**
+   * Keep the task in the queue, hidden for this many ms, instead of removing it. Finish it with
+   * {@link StorageTx.completeTask}; if the lease runs out first, the next claim hands it out again.
+   */
+  readonly leaseMs?: number;
+}
+
+/** A notification listener: a wake-up hint, never data (re-read the store). @public */
+export type NotificationListener = (payload: string | undefined) => void;
+
+/** Stops a subscription. @public */
+export type Unsubscribe = () => Promise<void>;
+
 /** A durable timer. @public */
 export interface TimerRecord<T = unknown> {
   readonly id: string;
@@ -77,12 +104,28 @@ export interface StorageTx {
   countEvents(stream: string): Promise<number>;
   deleteStream(stream: string): Promise<void>;
 
+  /**
+   * Queues a task. Task ids are unique within a queue: enqueueing an id that is already there replaces that
+   * task (it moves to the back of its priority).
+   */
   enqueueTask<T>(queue: string, task: QueuedTask<T>): Promise<void>;
-  /** Hands out the first available task and removes it from the queue: claimed exactly once. */
-  claimTask<T>(queue: string, now: number): Promise<QueuedTask<T> | undefined>;
+  /**
+   * Hands out the first available task (highest priority, then enqueue order, `availableAt <= now`): claimed
+   * exactly once, also across nodes sharing one database (a task another open transaction holds is skipped,
+   * never waited for). Without `leaseMs` the task leaves the queue; with it, see {@link ClaimTaskOptions}.
+   */
+  claimTask<T>(queue: string, now: number, options?: ClaimTaskOptions): Promise<ClaimedTask<T> | undefined>;
+  /**
+   * Finishes a leased task: removes it if it is still there and, when `claims` is given, was not claimed again
+   * since (its lease ran out and another claimer took it). Returns whether it was removed.
+   */
+  completeTask(queue: string, id: string, claims?: number): Promise<boolean>;
   /** Removes a task that is still queued (e.g. its execution closed). */
   removeTask(queue: string, id: string): Promise<boolean>;
+  /** Tasks in the queue, available or not, leased ones included. */
   countTasks(queue: string): Promise<number>;
+  /** Removes every task of a queue; returns how many. */
+  purgeQueue(queue: string): Promise<number>;
 
   putTimer<T>(timer: TimerRecord<T>): Promise<void>;
   deleteTimer(id: string): Promise<boolean>;
@@ -90,6 +133,21 @@ export interface StorageTx {
   dueTimers<T>(until: number, limit: number): Promise<TimerRecord<T>[]>;
   /** The earliest timer, if any (the scheduler sleeps until it). */
   nextTimer<T>(): Promise<TimerRecord<T> | undefined>;
+  /**
+   * Removes and returns the timers due at or before `until`, earliest first: each timer is handed out once,
+   * also across nodes (timers another open transaction holds are skipped). Fire them in the same transaction:
+   * if it rolls back, they are due again.
+   */
+  claimDueTimers<T>(until: number, limit: number): Promise<TimerRecord<T>[]>;
+  /** A timer by id. */
+  getTimer<T>(id: string): Promise<TimerRecord<T> | undefined>;
+
+  /**
+   * Sends a notification on `channel` when (and only if) the transaction commits. Listeners of this driver
+   * hear it; with `capabilities.notify`, so do the other nodes on the same database. Use it to wake long
+   * polls and schedulers after `enqueueTask`/`putTimer`. Payloads are short strings (under 7000 bytes).
+   */
+  notify(channel: string, payload?: string): Promise<void>;
 }
 
 /** @public */
@@ -104,5 +162,11 @@ export interface StorageDriver {
   transaction<T>(work: (tx: StorageTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Wipes all data (the admin `POST /_statecraft/reset`). */
   reset(): Promise<void>;
+  /**
+   * Listens to notifications sent with {@link StorageTx.notify} on `channel`. Delivery is at most once and may
+   * be lost (e.g. while a connection is re-established, when listeners are woken with `undefined`): listeners
+   * treat it as a hint and re-read the store, and pollers still keep their deadline.
+   */
+  subscribe(channel: string, listener: NotificationListener, options?: { signal?: AbortSignal }): Promise<Unsubscribe>;
   destroy(): Promise<void>;
 }

@@ -3,8 +3,11 @@
  * @packageDocumentation
  */
 export type {
+  ClaimedTask,
+  ClaimTaskOptions,
   Entry,
   ListOptions,
+  NotificationListener,
   QueuedTask,
   ReadEventsOptions,
   StorageCapabilities,
@@ -12,8 +15,12 @@ export type {
   StorageTx,
   TimerRecord,
   TransactionOptions,
+  Unsubscribe,
 } from './driver.js';
 export { ConcurrencyError } from './errors.js';
+export type { StorageUrl } from './from-url.js';
+export { parseStorageUrl } from './from-url.js';
+export { LocalNotifier } from './local-notifier.js';
 export type { MemoryDriverOptions } from './memory/memory-driver.js';
 export { createMemoryDriver } from './memory/memory-driver.js';
 export type { HistoryEventLike } from './records.js';

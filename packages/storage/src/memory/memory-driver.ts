@@ -3,6 +3,8 @@
  * when the work throws. Values are kept by reference (no copies): callers treat them as immutable.
  */
 import type {
+  ClaimedTask,
+  ClaimTaskOptions,
   Entry,
   ListOptions,
   QueuedTask,
@@ -11,13 +13,18 @@ import type {
   StorageDriver,
   StorageTx,
   TimerRecord,
+  TransactionOptions,
 } from '../driver.js';
 import { ConcurrencyError } from '../errors.js';
+import { LocalNotifier } from '../local-notifier.js';
 import type { HistoryEventLike } from '../records.js';
 
 interface QueueItem {
   task: QueuedTask;
   seq: number;
+  /** When it may be handed out: `task.availableAt`, then the lease end. */
+  availableAt: number;
+  claims: number;
 }
 
 class MemoryState {
@@ -32,6 +39,7 @@ type Undo = () => void;
 
 class MemoryTx implements StorageTx {
   readonly undo: Undo[] = [];
+  readonly notifications: [string, string | undefined][] = [];
   constructor(private readonly s: MemoryState) {}
 
   private coll(name: string): Map<string, unknown> {
@@ -120,21 +128,26 @@ class MemoryTx implements StorageTx {
 
   async enqueueTask<T>(queue: string, task: QueuedTask<T>): Promise<void> {
     const q = this.queue(queue);
-    const item = { task, seq: this.s.seq++ };
+    const i = q.findIndex((it) => it.task.id === task.id);
+    if (i >= 0) {
+      const [old] = q.splice(i, 1);
+      this.undo.push(() => q.splice(i, 0, old!));
+    }
+    const item: QueueItem = { task, seq: this.s.seq++, availableAt: task.availableAt, claims: 0 };
     q.push(item);
     this.undo.push(() => {
-      const i = q.indexOf(item);
-      if (i >= 0) q.splice(i, 1);
+      const j = q.indexOf(item);
+      if (j >= 0) q.splice(j, 1);
     });
   }
 
-  async claimTask<T>(queue: string, now: number): Promise<QueuedTask<T> | undefined> {
+  async claimTask<T>(queue: string, now: number, options: ClaimTaskOptions = {}): Promise<ClaimedTask<T> | undefined> {
     const q = this.s.queues.get(queue);
     if (!q || q.length === 0) return undefined;
     let best = -1;
     for (let i = 0; i < q.length; i++) {
       const it = q[i]!;
-      if (it.task.availableAt > now) continue;
+      if (it.availableAt > now) continue;
       if (best < 0) {
         best = i;
         continue;
@@ -145,9 +158,36 @@ class MemoryTx implements StorageTx {
       if (pa > pb || (pa === pb && it.seq < b.seq)) best = i;
     }
     if (best < 0) return undefined;
-    const [item] = q.splice(best, 1);
+    const item = q[best]!;
+    const claims = item.claims + 1;
+    if (options.leaseMs === undefined) {
+      q.splice(best, 1);
+      this.undo.push(() => q.push(item));
+      return { ...(item.task as QueuedTask<T>), claims };
+    }
+    const before = { availableAt: item.availableAt, claims: item.claims };
+    const leaseExpiresAt = now + options.leaseMs;
+    item.availableAt = leaseExpiresAt;
+    item.claims = claims;
+    this.undo.push(() => Object.assign(item, before));
+    return { ...(item.task as QueuedTask<T>), claims, leaseExpiresAt };
+  }
+
+  async completeTask(queue: string, id: string, claims?: number): Promise<boolean> {
+    const q = this.s.queues.get(queue);
+    const i = q ? q.findIndex((it) => it.task.id === id) : -1;
+    if (!q || i < 0 || (claims !== undefined && q[i]!.claims !== claims)) return false;
+    const [item] = q.splice(i, 1);
     this.undo.push(() => q.push(item!));
-    return item!.task as QueuedTask<T>;
+    return true;
+  }
+
+  async purgeQueue(queue: string): Promise<number> {
+    const q = this.s.queues.get(queue);
+    if (!q || q.length === 0) return 0;
+    const old = q.splice(0, q.length);
+    this.undo.push(() => q.push(...old));
+    return old.length;
   }
 
   async removeTask(queue: string, id: string): Promise<boolean> {
@@ -186,8 +226,23 @@ class MemoryTx implements StorageTx {
 
   async nextTimer<T>(): Promise<TimerRecord<T> | undefined> {
     let best: TimerRecord | undefined;
-    for (const t of this.s.timers.values()) if (!best || t.fireAt < best.fireAt) best = t;
+    for (const t of this.s.timers.values())
+      if (!best || t.fireAt < best.fireAt || (t.fireAt === best.fireAt && t.id < best.id)) best = t;
     return best as TimerRecord<T> | undefined;
+  }
+
+  async claimDueTimers<T>(until: number, limit: number): Promise<TimerRecord<T>[]> {
+    const due = await this.dueTimers<T>(until, limit);
+    for (const t of due) await this.deleteTimer(t.id);
+    return due;
+  }
+
+  async getTimer<T>(id: string): Promise<TimerRecord<T> | undefined> {
+    return this.s.timers.get(id) as TimerRecord<T> | undefined;
+  }
+
+  async notify(channel: string, payload?: string): Promise<void> {
+    this.notifications.push([channel, payload]);
   }
 }
 
@@ -201,19 +256,24 @@ export type MemoryDriverOptions = Record<string, never>;
 export function createMemoryDriver(_options: MemoryDriverOptions = {}): StorageDriver {
   let state = new MemoryState();
   let tail: Promise<unknown> = Promise.resolve();
+  const notifier = new LocalNotifier();
   const capabilities: StorageCapabilities = { notify: false, multipleConnections: false, durable: false };
   return {
     capabilities,
     async init() {},
-    transaction<T>(work: (tx: StorageTx) => Promise<T>): Promise<T> {
+    transaction<T>(work: (tx: StorageTx) => Promise<T>, options?: TransactionOptions): Promise<T> {
       const run = async (): Promise<T> => {
+        options?.signal?.throwIfAborted();
         const tx = new MemoryTx(state);
+        let result: T;
         try {
-          return await work(tx);
+          result = await work(tx);
         } catch (err) {
           for (let i = tx.undo.length - 1; i >= 0; i--) tx.undo[i]!();
           throw err;
         }
+        for (const [channel, payload] of tx.notifications) notifier.emit(channel, payload);
+        return result;
       };
       const result = tail.then(run, run);
       tail = result.then(
@@ -226,6 +286,11 @@ export function createMemoryDriver(_options: MemoryDriverOptions = {}): StorageD
       await tail;
       state = new MemoryState();
     },
-    async destroy() {},
+    async subscribe(channel, listener, options) {
+      return notifier.subscribe(channel, listener, options?.signal);
+    },
+    async destroy() {
+      notifier.clear();
+    },
   };
 }
