@@ -5,6 +5,8 @@
  */
 export type { Machine } from './compile.js';
 export { compileMachine } from './compile.js';
+export type { MapRunCounts, MapRunRecord } from './state.js';
+export { readMapRuns } from './state.js';
 export { step } from './step.js';
 export type {
   Command,

@@ -1,20 +1,29 @@
 /**
- * The step function. This first version runs Pass, Succeed and Fail states with JSONPath defaults.
+ * The step function: feeds one input to an execution and runs every thread (top level, Parallel
+ * branches, Map iterations) until all of them wait for the outside world, recording AWS's history events.
+ * Threads run depth first in a deterministic order; time and randomness come only from the inputs.
  */
 import type { HistoryEvent } from '@statecraft/history';
-import type { Machine } from './compile.js';
-import type { ExecutionInput, ExecutionSnapshot, StepOptions, StepResult } from './types.js';
-
-interface Snapshot extends ExecutionSnapshot {
-  readonly current?: string;
-  /** The current state's input, JSON text. */
-  readonly data?: string;
-  /** Id of the event the next state's Entered event points at. */
-  readonly lastEventId: number;
-  readonly firstState: boolean;
-}
+import type { AssignSpec, Catcher, CState, Dyn, Machine, Scope } from './compile.js';
+import type { JsonataEnv } from './data-flow/jsonata.js';
+import { wrongTypeCause } from './data-flow/jsonata.js';
+import {
+  applyPath,
+  applyResultPath,
+  evalJsonataTemplate,
+  evalPathTemplate,
+  type PathEnv,
+} from './data-flow/template.js';
+import { isoTime, parseTimestamp } from './data-flow/timestamp.js';
+import { causePrefix, ERR, queryError, runtime, StateFailure } from './errors/state-errors.js';
+import { nextRandom, tokenFrom, uuidFrom } from './random.js';
+import type { Frame, MapRunRecord, Snapshot, TaskRecord, Thread } from './state.js';
+import { evalRule } from './states/choice.js';
+import type { Command, ExecutionInput, ExecutionSnapshot, StepOptions, StepResult } from './types.js';
 
 const NOT_TRUNCATED = { truncated: false } as const;
+/** AWS's payload limit: 256 KiB of UTF-8. */
+export const PAYLOAD_LIMIT = 262144;
 
 /** @public */
 export async function step(
@@ -23,83 +32,1570 @@ export async function step(
   input: ExecutionInput,
   options: StepOptions = {},
 ): Promise<StepResult> {
-  const events: HistoryEvent[] = [];
-  let s = snapshot as Snapshot | undefined;
-  const emit = (type: string, previousEventId: number, details?: [string, unknown]): number => {
-    const id = (s?.nextEventId ?? 1) + events.length;
-    const ev: Record<string, unknown> = { timestamp: input.at, type, id, previousEventId };
-    if (details) ev[details[0]] = details[1];
-    events.push(ev as HistoryEvent);
-    return id;
-  };
-  const close = (status: ExecutionSnapshot['status'], extra: Partial<Snapshot>): Snapshot => ({
-    ...(s as Snapshot),
-    ...extra,
-    status,
-    current: undefined,
-    nextEventId: (s?.nextEventId ?? 1) + events.length,
-  });
-
-  if (input.type === 'Start') {
-    if (s) throw new Error('[statecraft] Failed to start: the execution has already started.');
-    s = { version: 1, status: 'RUNNING', nextEventId: 1, lastEventId: 0, firstState: true, current: machine.startAt, data: input.input };
-    emit('ExecutionStarted', 0, [
-      'executionStartedEventDetails',
-      { input: input.input, inputDetails: NOT_TRUNCATED, roleArn: input.execution.roleArn ?? undefined },
-    ]);
-  } else if (!s || s.status !== 'RUNNING') {
-    return { snapshot: s ?? ({ version: 1, status: 'FAILED', nextEventId: 1 } as ExecutionSnapshot), events, commands: [] };
-  } else if (input.type === 'Stop') {
-    const details: Record<string, unknown> = {};
-    if (input.error !== undefined) details.error = input.error;
-    if (input.cause !== undefined) details.cause = input.cause;
-    emit('ExecutionAborted', 0, ['executionAbortedEventDetails', details]);
-    const snap = close('ABORTED', { error: input.error, cause: input.cause });
-    return { snapshot: snap, events, commands: [] };
-  }
-
-  const budget = options.maxTransitions ?? 1000;
-  for (let transitions = 0; s.current !== undefined; transitions++) {
-    if (transitions >= budget) {
-      return { snapshot: { ...s, nextEventId: (snapshot?.nextEventId ?? 1) + events.length }, events, commands: [{ type: 'Continue' }] };
-    }
-    const name: string = s.current;
-    const state: Readonly<Record<string, unknown>> = machine.states.get(name) ?? {};
-    const type = String(state.Type);
-    const stateInput = s.data ?? '{}';
-    const enteredPrev = s.firstState ? 0 : s.lastEventId;
-    const entered = emit(`${type}StateEntered`, enteredPrev, [
-      'stateEnteredEventDetails',
-      { name, input: stateInput, inputDetails: NOT_TRUNCATED },
-    ]);
-    if (type === 'Fail') {
-      const details: Record<string, unknown> = {};
-      if (typeof state.Error === 'string') details.error = state.Error;
-      if (typeof state.Cause === 'string') details.cause = state.Cause;
-      emit('ExecutionFailed', entered, ['executionFailedEventDetails', details]);
-      s = close('FAILED', { error: details.error as string | undefined, cause: details.cause as string | undefined });
-      break;
-    }
-    let output = compact(stateInput);
-    if (type === 'Pass' && 'Result' in state) output = JSON.stringify(state.Result);
-    const exited = emit(`${type}StateExited`, entered, [
-      'stateExitedEventDetails',
-      { name, output, outputDetails: NOT_TRUNCATED },
-    ]);
-    if (type === 'Succeed' || state.End === true) {
-      emit('ExecutionSucceeded', exited, ['executionSucceededEventDetails', { output, outputDetails: NOT_TRUNCATED }]);
-      s = close('SUCCEEDED', { output });
-      break;
-    }
-    s = { ...s, current: String(state.Next), data: output, lastEventId: exited, firstState: false };
-  }
-  return { snapshot: { ...s, nextEventId: (snapshot?.nextEventId ?? 1) + events.length }, events, commands: [] };
+  const run = new Run(machine, snapshot as Snapshot | undefined, input, options);
+  await run.go();
+  return { snapshot: run.s, events: run.events, commands: run.commands };
 }
 
-function compact(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text));
-  } catch {
-    return text;
+class Run {
+  s!: Snapshot;
+  readonly events: HistoryEvent[] = [];
+  readonly commands: Command[] = [];
+  readonly at: number;
+  private budget: number;
+  private pendingStarted: [string, TaskRecord, CState][] = [];
+
+  constructor(
+    readonly machine: Machine,
+    snapshot: Snapshot | undefined,
+    readonly input: ExecutionInput,
+    options: StepOptions,
+  ) {
+    this.at = input.at;
+    this.budget = options.maxTransitions ?? 1000;
+    if (snapshot) this.s = structuredClone(snapshot);
   }
+
+  // ------------------------------------------------------------------ plumbing
+
+  emit(type: string, prev: number, details?: Record<string, unknown>, member?: string): number {
+    if (this.hidden) return prev;
+    const id = this.s.nextEventId++;
+    const ev: Record<string, unknown> = { timestamp: this.at, type, id, previousEventId: prev };
+    if (details) ev[member ?? detailsMember(type)] = details;
+    this.events.push(ev as HistoryEvent);
+    return id;
+  }
+
+  random = (): number => {
+    const [st, v] = nextRandom(this.s.rng);
+    this.s.rng = st;
+    return v;
+  };
+
+  uuid = (): string => uuidFrom(this.random);
+
+  newId(prefix: string): string {
+    this.s.seq += 1;
+    return `${prefix}${this.s.seq}`;
+  }
+
+  scopeOf(t: Thread): Scope {
+    return this.machine.scopes.get(t.scope)!;
+  }
+
+  stateOf(t: Thread): CState {
+    const st = this.scopeOf(t).states.get(t.state);
+    if (!st) throw new Error(`[statecraft] Failed to run state '${t.state}': it is not in the definition.`);
+    return st;
+  }
+
+  variables(t: Thread): Record<string, unknown> {
+    const chain: Thread[] = [];
+    let cur: Thread | undefined = t;
+    while (cur) {
+      chain.push(cur);
+      if (cur.isolated || !cur.parent) break;
+      cur = this.s.threads[cur.parent];
+    }
+    if (chain.length === 1) return t.vars ?? {};
+    const out: Record<string, unknown> = {};
+    for (let k = chain.length - 1; k >= 0; k--) Object.assign(out, chain[k]!.vars);
+    return out;
+  }
+
+  context(t: Thread, st: CState, extra?: { token?: string; item?: { Index: number; Value: unknown } }): unknown {
+    const info = this.s.info;
+    const state: Record<string, unknown> = { Name: st.name, EnteredTime: isoTime(t.enteredAt) };
+    if (st.retry.length > 0) state.RetryCount = t.retryCount;
+    const ctx: Record<string, unknown> = {
+      Execution: {
+        Id: info.executionArn,
+        Input: this.s.execInput,
+        StartTime: isoTime(info.startTime),
+        Name: info.executionName,
+        RoleArn: info.roleArn,
+        RedriveCount: info.redriveCount,
+      },
+      StateMachine: { Id: info.stateMachineArn, Name: info.stateMachineName },
+      State: state,
+    };
+    if (extra?.token !== undefined) ctx.Task = { Token: extra.token };
+    if (extra?.item) ctx.Map = { Item: extra.item };
+    return ctx;
+  }
+
+  pathEnv(
+    t: Thread,
+    st: CState,
+    input: unknown,
+    extra?: { token?: string; item?: { Index: number; Value: unknown } },
+  ): PathEnv {
+    let ctx: unknown;
+    return {
+      input,
+      context: () => {
+        if (ctx === undefined) ctx = this.context(t, st, extra);
+        return ctx;
+      },
+      variables: this.variables(t),
+      random: this.random,
+      uuid: this.uuid,
+    };
+  }
+
+  jsonataEnv(
+    t: Thread,
+    st: CState,
+    states: { result?: unknown; errorOutput?: unknown; input?: unknown },
+    extra?: { token?: string; item?: { Index: number; Value: unknown } },
+  ): JsonataEnv {
+    const s: Record<string, unknown> = { input: states.input ?? t.input, context: this.context(t, st, extra) };
+    if ('result' in states) s.result = states.result;
+    if ('errorOutput' in states) s.errorOutput = states.errorOutput;
+    return { states: s, variables: this.variables(t), random: this.random, uuid: this.uuid };
+  }
+
+  // ------------------------------------------------------------------ entry
+
+  async go(): Promise<void> {
+    const input = this.input;
+    if (input.type === 'Start') {
+      if (this.s) throw new Error('[statecraft] Failed to start: the execution has already started. Feed Start once.');
+      this.start(input);
+    } else if (!this.s) {
+      throw new Error('[statecraft] Failed to step: no snapshot. Feed a Start input first.');
+    } else if (this.s.status !== 'RUNNING') {
+      return;
+    } else {
+      switch (input.type) {
+        case 'Continue':
+          break;
+        case 'Stop':
+          this.stop(input.error, input.cause);
+          return;
+        case 'TimerFired':
+          await this.timerFired(input.timerId);
+          break;
+        case 'TaskStarted':
+          this.taskStarted(input.taskId, input.workerName);
+          break;
+        case 'TaskHeartbeat':
+          this.taskHeartbeat(input.taskId);
+          break;
+        case 'TaskSubmitted':
+          this.taskSubmitted(input.taskId, input.output);
+          break;
+        case 'TaskSucceeded':
+          await this.taskSucceeded(input.taskId, input.output);
+          break;
+        case 'TaskFailed':
+          await this.taskFailed(input.taskId, input.error, input.cause);
+          break;
+      }
+    }
+    await this.loop();
+  }
+
+  start(input: Extract<ExecutionInput, { type: 'Start' }>): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(input.input);
+    } catch {
+      parsed = {};
+    }
+    const rootId = 'r';
+    this.s = {
+      version: 1,
+      status: 'RUNNING',
+      nextEventId: 1,
+      info: input.execution,
+      execInput: parsed,
+      rng: input.seed | 0,
+      seq: 0,
+      root: rootId,
+      threads: {},
+      queue: [rootId],
+      tasks: {},
+      timers: {},
+      invocations: {},
+    };
+    const details: Record<string, unknown> = { input: input.input, inputDetails: NOT_TRUNCATED };
+    if (input.execution.roleArn !== null) details.roleArn = input.execution.roleArn;
+    this.emit('ExecutionStarted', 0, details);
+    this.s.threads[rootId] = this.newThread(rootId, '', undefined, undefined, parsed, 0);
+    this.s.threads[rootId]!.inputText = input.input;
+    if (this.machine.timeoutSeconds !== undefined) {
+      const timerId = 'exec-timeout';
+      this.s.timers[timerId] = [rootId, 'exec'];
+      this.commands.push({ type: 'StartTimer', timerId, fireAt: this.at + this.machine.timeoutSeconds * 1000 });
+    }
+  }
+
+  newThread(
+    id: string,
+    scope: string,
+    parent: string | undefined,
+    index: number | undefined,
+    input: unknown,
+    firstPrev: number,
+    isolated = false,
+  ): Thread {
+    const hidden = isolated || (parent !== undefined && this.s.threads[parent]?.hidden === true);
+    const t: Thread = {
+      id,
+      scope,
+      state: this.machine.scopes.get(scope)!.startAt,
+      phase: 'enter',
+      input,
+      first: true,
+      firstPrev,
+      last: firstPrev,
+      entered: 0,
+      enteredPrev: 0,
+      enteredAt: this.at,
+      retryCount: 0,
+    };
+    if (parent !== undefined) (t as { parent?: string }).parent = parent;
+    if (index !== undefined) (t as { index?: number }).index = index;
+    if (isolated) (t as { isolated?: boolean }).isolated = true;
+    if (hidden) t.hidden = true;
+    return t;
+  }
+
+  async loop(): Promise<void> {
+    for (;;) {
+      if (this.s.status !== 'RUNNING') break;
+      if (this.deferred.length > 0) {
+        await this.deferred.shift()!();
+        continue;
+      }
+      if (this.s.queue.length === 0) break;
+      if (this.budget <= 0) {
+        this.flushStarted();
+        this.commands.push({ type: 'Continue' });
+        return;
+      }
+      const id = this.s.queue.shift()!;
+      const t = this.s.threads[id];
+      if (t?.phase !== 'enter') continue;
+      await this.runThread(t);
+    }
+    this.hidden = false;
+    this.flushStarted();
+  }
+
+  /** True while emitting for a thread inside a distributed Map (child executions keep their own history). */
+  hidden = false;
+
+  focus(t: Thread | undefined): void {
+    this.hidden = t?.hidden === true;
+  }
+
+  async runThread(t: Thread): Promise<void> {
+    this.focus(t);
+    while (this.s.status === 'RUNNING' && this.s.threads[t.id] === t && t.phase === 'enter') {
+      if (this.budget <= 0) {
+        this.s.queue.unshift(t.id);
+        return;
+      }
+      this.budget--;
+      await this.enterState(t);
+    }
+  }
+
+  /** Emits TaskStarted/LambdaFunctionStarted for tasks scheduled in this step. */
+  flushStarted(): void {
+    const list = this.pendingStarted;
+    this.pendingStarted = [];
+    for (const [threadId, task, st] of list) {
+      const t = this.s.threads[threadId];
+      if (!t || t.task !== task || task.started) continue;
+      this.focus(t);
+      task.started = true;
+      const ri = st.resourceInfo!;
+      if (ri.kind === 'lambda') t.last = this.emit('LambdaFunctionStarted', t.last);
+      else t.last = this.emit('TaskStarted', t.last, { resourceType: ri.resourceType, resource: ri.resource });
+      if (task.heartbeatSeconds !== undefined && !task.heartbeatTimer) this.startHeartbeat(t, task);
+    }
+  }
+
+  // ------------------------------------------------------------------ states
+
+  async enterState(t: Thread): Promise<void> {
+    const st = this.stateOf(t);
+    t.enteredPrev = t.first ? t.firstPrev : t.last;
+    t.first = false;
+    t.enteredAt = this.at;
+    t.retryCounts = undefined;
+    t.retryCount = 0;
+    t.eff = undefined;
+    const text = t.inputText ?? JSON.stringify(t.input);
+    t.inputText = undefined;
+    t.entered = this.emit(`${st.type}StateEntered`, t.enteredPrev, {
+      name: st.name,
+      input: text,
+      inputDetails: NOT_TRUNCATED,
+    });
+    t.last = t.entered;
+    try {
+      await this.execState(t, st);
+    } catch (e) {
+      if (e instanceof StateFailure) await this.handleFailure(t, st, e);
+      else throw e;
+    }
+  }
+
+  async execState(t: Thread, st: CState): Promise<void> {
+    switch (st.type) {
+      case 'Pass':
+        return this.execPass(t, st);
+      case 'Succeed':
+      case 'Wait': {
+        let out: unknown;
+        if (st.jsonata) out = st.output ? await evalJsonataTemplate(st.output, this.jsonataEnv(t, st, {})) : t.input;
+        else out = this.selectOutput(t, st, this.selectInput(t, st));
+        if (st.type === 'Succeed') return this.exitState(t, st, out, t.last);
+        return this.execWait(t, st, out);
+      }
+      case 'Fail':
+        return this.execFail(t, st);
+      case 'Choice':
+        return this.execChoice(t, st);
+      case 'Task':
+        return this.execTask(t, st);
+      case 'Parallel':
+        return this.execParallel(t, st);
+      case 'Map':
+        return this.execMap(t, st);
+    }
+  }
+
+  selectInput(t: Thread, st: CState): unknown {
+    if (st.inputPath === null) return {};
+    if (st.inputPath === undefined) return t.input;
+    return applyPath(st.inputPath, this.pathEnv(t, st, t.input));
+  }
+
+  selectOutput(t: Thread, st: CState, value: unknown): unknown {
+    if (st.outputPath === null) return {};
+    if (st.outputPath === undefined) return value;
+    return applyPath(st.outputPath, this.pathEnv(t, st, value));
+  }
+
+  async evalAssign(
+    t: Thread,
+    st: CState,
+    spec: AssignSpec | undefined,
+    jsonPathInput: unknown,
+    states: { result?: unknown; errorOutput?: unknown },
+  ): Promise<Record<string, unknown> | undefined> {
+    if (!spec) return undefined;
+    if (spec.lang === 'path')
+      return evalPathTemplate(spec.t, this.pathEnv(t, st, jsonPathInput)) as Record<string, unknown>;
+    return (await evalJsonataTemplate(spec.t, this.jsonataEnv(t, st, states))) as Record<string, unknown>;
+  }
+
+  async execPass(t: Thread, st: CState): Promise<void> {
+    if (st.jsonata) {
+      const assigned = await this.evalAssign(t, st, st.assign, undefined, {});
+      const out = st.output ? await evalJsonataTemplate(st.output, this.jsonataEnv(t, st, {})) : t.input;
+      return this.exitState(t, st, out, t.last, assigned);
+    }
+    const selected = this.selectInput(t, st);
+    const eff = st.parameters ? evalPathTemplate(st.parameters, this.pathEnv(t, st, selected)) : selected;
+    const result = st.hasResult ? st.result : eff;
+    if (st.hasResult && jsonSize(result) > PAYLOAD_LIMIT) {
+      throw new StateFailure(
+        ERR.DataLimitExceeded,
+        `The state/task '${st.name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+      );
+    }
+    const assigned = await this.evalAssign(t, st, st.assign, result, {});
+    const merged = this.mergeResult(t, st, result);
+    return this.exitState(t, st, this.selectOutput(t, st, merged), t.last, assigned);
+  }
+
+  mergeResult(t: Thread, st: CState, result: unknown): unknown {
+    if (st.resultPath === null) return t.input;
+    if (st.resultPath === undefined) return result;
+    return applyResultPath(t.input, st.resultPath, result);
+  }
+
+  async execFail(t: Thread, st: CState): Promise<void> {
+    let error: unknown;
+    let cause: unknown;
+    if (st.jsonata) {
+      const env = this.jsonataEnv(t, st, {});
+      error = st.error ? await this.evalDyn(t, st, st.error, env) : undefined;
+      cause = st.cause ? await this.evalDyn(t, st, st.cause, env) : undefined;
+    } else {
+      error = st.error ? this.evalDynPath(t, st, st.error, t.input) : undefined;
+      cause = st.cause ? this.evalDynPath(t, st, st.cause, t.input) : undefined;
+    }
+    const e =
+      error === undefined || error === null ? undefined : typeof error === 'string' ? error : JSON.stringify(error);
+    const c =
+      cause === undefined || cause === null ? undefined : typeof cause === 'string' ? cause : JSON.stringify(cause);
+    await this.threadFailed(t, e, c, t.entered);
+  }
+
+  evalDynPath(t: Thread, st: CState, d: Dyn, input: unknown): unknown {
+    switch (d.k) {
+      case 'lit':
+        return d.v;
+      case 'tpl':
+        return evalPathTemplate(d.t, this.pathEnv(t, st, input));
+      case 'path':
+        return applyPath(d.path, this.pathEnv(t, st, input));
+      default:
+        return undefined;
+    }
+  }
+
+  async evalDyn(t: Thread, st: CState, d: Dyn, env: JsonataEnv): Promise<unknown> {
+    if (d.k === 'jsonata') return evalJsonataTemplate(d.t, env);
+    if (d.k === 'lit') return d.v;
+    return this.evalDynPath(t, st, d, t.input);
+  }
+
+  async execChoice(t: Thread, st: CState): Promise<void> {
+    if (st.jsonata) {
+      const env = this.jsonataEnv(t, st, {});
+      for (const c of st.choices!) {
+        if (c.rule.k !== 'cond') continue;
+        const v = await evalJsonataTemplate(c.rule.condition, env);
+        if (typeof v !== 'boolean') {
+          const expr = c.rule.condition.k === 'expr' ? c.rule.condition.expr : undefined;
+          throw queryError(
+            expr
+              ? wrongTypeCause(expr, 'Condition', 'boolean', v)
+              : `The Condition field must be a boolean, but was: ${JSON.stringify(v)}`,
+            'Condition',
+          );
+        }
+        if (v) {
+          const assigned = await this.evalAssign(t, st, c.assign ?? st.assign, undefined, {});
+          const out = c.output
+            ? await evalJsonataTemplate(c.output, env)
+            : st.output
+              ? await evalJsonataTemplate(st.output, env)
+              : t.input;
+          return this.exitState(t, st, out, t.last, assigned, c.next);
+        }
+      }
+      if (st.default === undefined) throw new StateFailure(ERR.NoChoiceMatched, `No Matches!`);
+      const assigned = await this.evalAssign(t, st, st.assign, undefined, {});
+      const out = st.output ? await evalJsonataTemplate(st.output, env) : t.input;
+      return this.exitState(t, st, out, t.last, assigned, st.default);
+    }
+    const selected = this.selectInput(t, st);
+    const env = this.pathEnv(t, st, selected);
+    let next = st.default;
+    let assign = st.assign;
+    for (const c of st.choices!) {
+      if (evalRule(c.rule, env)) {
+        next = c.next;
+        if (c.assign) assign = c.assign;
+        break;
+      }
+    }
+    if (next === undefined) {
+      throw new StateFailure(ERR.NoChoiceMatched, `No Matches!`);
+    }
+    const assigned = await this.evalAssign(t, st, assign, selected, {});
+    return this.exitState(t, st, this.selectOutput(t, st, selected), t.last, assigned, next);
+  }
+
+  async execWait(t: Thread, st: CState, out: unknown): Promise<void> {
+    let fireAt = this.at;
+    if (st.seconds) {
+      let secs: unknown;
+      if (st.seconds.k === 'path') {
+        const env = this.pathEnv(t, st, t.input);
+        let v: unknown;
+        try {
+          v = applyPath(st.seconds.path, env);
+        } catch {
+          throw runtime(`The SecondsPath parameter does not reference an input value: ${st.seconds.path.source}`);
+        }
+        if (typeof v !== 'number' || !Number.isInteger(v)) {
+          throw runtime(
+            `The SecondsPath parameter cannot be parsed as a long value: ${st.seconds.path.source} == ${typeof v === 'string' ? v : JSON.stringify(v)}`,
+          );
+        }
+        if (v < 0)
+          throw runtime(`The SecondsPath parameter references a negative value: ${st.seconds.path.source} == ${v}`);
+        secs = v;
+      } else if (st.seconds.k === 'jsonata') {
+        secs = await evalJsonataTemplate(st.seconds.t, this.jsonataEnv(t, st, {}));
+        if (typeof secs !== 'number' || !Number.isInteger(secs) || secs < 0) {
+          const expr = st.seconds.t.k === 'expr' ? st.seconds.t.expr : undefined;
+          throw queryError(
+            expr
+              ? wrongTypeCause(expr, 'Seconds', 'integer', secs)
+              : `The Seconds field must be a non-negative integer.`,
+            'Seconds',
+          );
+        }
+      } else secs = st.seconds.k === 'lit' ? st.seconds.v : undefined;
+      const n = Number(secs);
+      if (n >= 2 ** 31) throw runtime('Wait state delay is too long.');
+      fireAt = this.at + n * 1000;
+    } else if (st.timestamp) {
+      let ts: unknown;
+      if (st.timestamp.k === 'path') {
+        ts = applyPath(st.timestamp.path, this.pathEnv(t, st, t.input));
+        const ms = parseTimestamp(ts);
+        if (ms === undefined) {
+          throw runtime(
+            `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${st.timestamp.path.source} == ${typeof ts === 'string' ? ts : JSON.stringify(ts)}`,
+          );
+        }
+        fireAt = ms;
+      } else {
+        ts =
+          st.timestamp.k === 'jsonata'
+            ? await evalJsonataTemplate(st.timestamp.t, this.jsonataEnv(t, st, {}))
+            : st.timestamp.k === 'lit'
+              ? st.timestamp.v
+              : undefined;
+        const ms = parseTimestamp(ts);
+        if (ms === undefined) {
+          throw queryError(
+            `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${typeof ts === 'string' ? ts : JSON.stringify(ts)}`,
+            'Timestamp',
+          );
+        }
+        fireAt = ms;
+      }
+      if (fireAt - this.at >= 2 ** 31 * 1000) throw runtime('Wait state delay is too long.');
+    }
+    const assigned = await this.evalAssign(t, st, st.assign, st.jsonata ? undefined : t.input, {});
+    if (fireAt <= this.at) return this.exitState(t, st, out, t.last, assigned);
+    const timerId = this.newId(`${t.id}:wait:`);
+    this.s.timers[timerId] = [t.id, 'wait'];
+    t.timer = timerId;
+    t.out = assigned ? { out, assigned } : { out };
+    t.phase = 'wait';
+    this.commands.push({ type: 'StartTimer', timerId, fireAt: Math.ceil(fireAt) });
+  }
+
+  // ------------------------------------------------------------------ exit & transitions
+
+  exitState(
+    t: Thread,
+    st: CState,
+    output: unknown,
+    prev: number,
+    assigned?: Record<string, unknown>,
+    next?: string,
+  ): void {
+    const details: Record<string, unknown> = {
+      name: st.name,
+      output: JSON.stringify(output),
+      outputDetails: NOT_TRUNCATED,
+    };
+    if (assigned) {
+      const av: Record<string, string> = {};
+      for (const [k, v] of Object.entries(assigned)) av[k] = JSON.stringify(v);
+      details.assignedVariables = av;
+      details.assignedVariablesDetails = NOT_TRUNCATED;
+      t.vars = { ...t.vars, ...assigned };
+    }
+    const exited = this.emit(`${st.type}StateExited`, prev, details);
+    t.last = exited;
+    const target = next ?? st.next;
+    if (st.type === 'Succeed' || (target === undefined && st.end)) {
+      this.threadSucceeded(t, output, exited);
+      return;
+    }
+    t.state = target!;
+    t.input = output;
+    t.phase = 'enter';
+  }
+
+  threadSucceeded(t: Thread, output: unknown, lastEvent: number): void {
+    if (!t.parent) {
+      const text = JSON.stringify(output);
+      this.emit('ExecutionSucceeded', lastEvent, { output: text, outputDetails: NOT_TRUNCATED });
+      this.close('SUCCEEDED', { output: text });
+      return;
+    }
+    const parent = this.s.threads[t.parent]!;
+    const frame = parent.frame!;
+    this.focus(parent);
+    delete this.s.threads[t.id];
+    const index = t.index!;
+    frame.children[index] = null;
+    frame.results[index] = output;
+    frame.remaining--;
+    if (frame.kind === 'parallel') {
+      frame.lastEvent = lastEvent;
+      if (frame.remaining === 0) this.parallelDone(parent);
+      return;
+    }
+    const pst = this.stateOf(parent);
+    if (!pst.distributed) {
+      frame.lastEvent = this.emit('MapIterationSucceeded', lastEvent, { index, name: pst.name });
+    }
+    frame.running = (frame.running ?? 1) - 1;
+    this.startIterations(parent, pst, lastEvent);
+    if (frame.remaining === 0) this.mapDone(parent, pst, lastEvent);
+  }
+
+  close(status: Snapshot['status'], extra: { output?: string; error?: string; cause?: string }): void {
+    this.s.status = status;
+    if (extra.output !== undefined) this.s.output = extra.output;
+    if (extra.error !== undefined) this.s.error = extra.error;
+    if (extra.cause !== undefined) this.s.cause = extra.cause;
+    for (const timerId of Object.keys(this.s.timers)) this.commands.push({ type: 'CancelTimer', timerId });
+    for (const [taskId, threadId] of Object.entries(this.s.tasks)) {
+      const tk = this.s.threads[threadId]?.task;
+      this.commands.push(
+        tk?.token ? { type: 'CancelTask', taskId, taskToken: tk.token } : { type: 'CancelTask', taskId },
+      );
+    }
+    this.s.timers = {};
+    this.s.tasks = {};
+    this.s.threads = {};
+    this.s.queue = [];
+    for (const mr of this.s.mapRuns ?? []) {
+      if (mr.status === 'RUNNING') {
+        mr.status = status === 'SUCCEEDED' ? 'SUCCEEDED' : 'ABORTED';
+        mr.stopDate = this.at;
+      }
+    }
+  }
+
+  failExecution(error: string | undefined, cause: string | undefined, prev: number): void {
+    const details: Record<string, unknown> = {};
+    if (error !== undefined) details.error = error;
+    if (cause !== undefined) details.cause = cause;
+    this.emit('ExecutionFailed', prev, details);
+    this.close('FAILED', { error, cause });
+  }
+
+  stop(error?: string, cause?: string): void {
+    const details: Record<string, unknown> = {};
+    if (error !== undefined) details.error = error;
+    if (cause !== undefined) details.cause = cause;
+    this.emit('ExecutionAborted', 0, details);
+    this.close('ABORTED', { error, cause });
+  }
+
+  // ------------------------------------------------------------------ failures
+
+  async handleFailure(t: Thread, st: CState, f: StateFailure): Promise<void> {
+    const cause = f.prefixed && f.cause !== undefined ? causePrefix(st.name, t.entered) + f.cause : f.cause;
+    let failId = t.last;
+    if (f.location !== undefined) {
+      const details: Record<string, unknown> = { error: f.error, cause };
+      if (f.location !== null) details.location = f.location;
+      details.state = st.name;
+      failId = this.emit('EvaluationFailed', st.type === 'Wait' ? t.entered : t.enteredPrev, details);
+      t.last = failId;
+    }
+    if (f.error === ERR.Runtime) {
+      this.failExecution(f.error, cause, failId);
+      return;
+    }
+    await this.stateError(t, st, f.error, cause, failId);
+  }
+
+  async stateError(t: Thread, st: CState, error: string, cause: string | undefined, failId: number): Promise<void> {
+    t.last = failId;
+    t.task = undefined;
+    for (let i = 0; i < st.retry.length; i++) {
+      const r = st.retry[i]!;
+      if (!matches(r.errorEquals, error)) continue;
+      t.retryCounts ??= st.retry.map(() => 0);
+      const attempts = t.retryCounts[i] ?? 0;
+      if (attempts >= r.maxAttempts) break;
+      t.retryCounts[i] = attempts + 1;
+      t.retryCount++;
+      let delay = r.intervalSeconds * r.backoffRate ** attempts;
+      if (r.maxDelaySeconds !== undefined) delay = Math.min(delay, r.maxDelaySeconds);
+      if (r.jitter) delay = this.random() * delay;
+      const timerId = this.newId(`${t.id}:retry:`);
+      this.s.timers[timerId] = [t.id, 'retry'];
+      t.timer = timerId;
+      t.phase = 'retry';
+      this.commands.push({ type: 'StartTimer', timerId, fireAt: this.at + Math.round(delay * 1000) });
+      return;
+    }
+    if (st.type === 'Map' || st.type === 'Parallel') {
+      failId = this.emit(`${st.type}StateFailed`, failId, {});
+      t.last = failId;
+      if (st.type === 'Map' && t.frame?.mapRun !== undefined) this.finishMapRun(t.frame, 'FAILED');
+    }
+    t.frame = undefined;
+    const errorOutput = { Error: error, Cause: cause ?? '' };
+    for (const c of st.catch) {
+      if (!matches(c.errorEquals, error)) continue;
+      await this.catchWith(t, st, c, errorOutput, failId);
+      return;
+    }
+    await this.threadFailed(t, error, cause, failId);
+  }
+
+  async catchWith(
+    t: Thread,
+    st: CState,
+    c: Catcher,
+    errorOutput: { Error: string; Cause: string },
+    failId: number,
+  ): Promise<void> {
+    try {
+      let output: unknown;
+      let assigned: Record<string, unknown> | undefined;
+      if (st.jsonata) {
+        assigned = await this.evalAssign(t, st, c.assign, undefined, { errorOutput });
+        output = c.output ? await evalJsonataTemplate(c.output, this.jsonataEnv(t, st, { errorOutput })) : errorOutput;
+      } else {
+        assigned = await this.evalAssign(t, st, c.assign, errorOutput, {});
+        if (c.resultPath === null) output = t.input;
+        else if (c.resultPath === undefined) output = errorOutput;
+        else output = applyResultPath(t.input, c.resultPath, errorOutput);
+      }
+      this.exitState(t, st, output, failId, assigned, c.next);
+    } catch (e) {
+      if (!(e instanceof StateFailure)) throw e;
+      const cause = e.prefixed && e.cause !== undefined ? causePrefix(st.name, t.entered) + e.cause : e.cause;
+      this.failExecution(e.error, cause, failId);
+    }
+  }
+
+  async threadFailed(t: Thread, error: string | undefined, cause: string | undefined, failId: number): Promise<void> {
+    if (!t.parent) {
+      this.failExecution(error, cause, failId);
+      return;
+    }
+    const parent = this.s.threads[t.parent]!;
+    const frame = parent.frame!;
+    this.focus(parent);
+    const pst = this.stateOf(parent);
+    const index = t.index!;
+    delete this.s.threads[t.id];
+    frame.children[index] = null;
+    if (frame.kind === 'map') {
+      if (!pst.distributed) this.emit('MapIterationFailed', failId, { index, name: pst.name });
+      frame.failures = (frame.failures ?? 0) + 1;
+      frame.running = (frame.running ?? 1) - 1;
+      frame.remaining--;
+      const total = frame.items!.length;
+      const tolerated =
+        (frame.toleratedCount !== undefined && frame.failures <= frame.toleratedCount) ||
+        (frame.toleratedPercentage !== undefined &&
+          (frame.failures / Math.max(total, 1)) * 100 <= frame.toleratedPercentage);
+      if (tolerated) {
+        frame.results[index] = { Error: error, Cause: cause };
+        this.startIterations(parent, pst, failId);
+        if (frame.remaining === 0) this.mapDone(parent, pst, failId);
+        return;
+      }
+      this.flushStarted();
+      this.abortChildren(parent, failId);
+      if (frame.toleratedCount !== undefined || frame.toleratedPercentage !== undefined) {
+        error = ERR.ExceedToleratedFailureThreshold;
+        cause = 'The specified tolerated failure threshold was exceeded';
+      }
+      if (pst.distributed) failId = this.emit('MapRunFailed', failId, {});
+    } else {
+      this.flushStarted();
+      this.abortChildren(parent, failId);
+    }
+    await this.stateError(parent, pst, error ?? '', cause, failId);
+    this.resume(parent);
+  }
+
+  resume(t: Thread): void {
+    if (t.phase === 'enter' && this.s.threads[t.id] === t && !this.s.queue.includes(t.id)) this.s.queue.unshift(t.id);
+  }
+
+  /** Aborts every running child of a Parallel/Map frame (recursively), emitting AWS's `…Aborted` events. */
+  abortChildren(t: Thread, prev: number): void {
+    const frame = t.frame;
+    if (!frame) return;
+    const st = this.stateOf(t);
+    frame.children.forEach((childId, index) => {
+      if (!childId) return;
+      const child = this.s.threads[childId];
+      if (!child) return;
+      this.focus(child);
+      this.abortThread(child, prev);
+      this.focus(t);
+      if (frame.kind === 'map' && !st.distributed) this.emit('MapIterationAborted', prev, { index, name: st.name });
+      frame.children[index] = null;
+    });
+  }
+
+  abortThread(t: Thread, prev: number): void {
+    const st = this.stateOf(t);
+    if (t.phase === 'children') {
+      this.abortChildren(t, prev);
+      this.emit(`${st.type}StateAborted`, prev, {});
+    } else if (t.phase === 'task' || t.phase === 'wait' || t.phase === 'retry') {
+      this.emit(`${st.type}StateAborted`, prev, {});
+    }
+    this.dropThread(t);
+  }
+
+  dropThread(t: Thread): void {
+    if (t.timer) {
+      delete this.s.timers[t.timer];
+      this.commands.push({ type: 'CancelTimer', timerId: t.timer });
+    }
+    if (t.task) this.cancelTask(t, t.task);
+    delete this.s.threads[t.id];
+    this.s.queue = this.s.queue.filter((x) => x !== t.id);
+  }
+
+  cancelTask(_t: Thread, task: TaskRecord): void {
+    for (const timerId of [task.timeoutTimer, task.heartbeatTimer]) {
+      if (timerId && this.s.timers[timerId]) {
+        delete this.s.timers[timerId];
+        this.commands.push({ type: 'CancelTimer', timerId });
+      }
+    }
+    if (this.s.tasks[task.id]) {
+      delete this.s.tasks[task.id];
+      this.commands.push(
+        task.token
+          ? { type: 'CancelTask', taskId: task.id, taskToken: task.token }
+          : { type: 'CancelTask', taskId: task.id },
+      );
+    }
+  }
+
+  // ------------------------------------------------------------------ Task
+
+  async execTask(t: Thread, st: CState): Promise<void> {
+    const ri = st.resourceInfo!;
+    const token = ri.callback || ri.sync || ri.kind === 'activity' ? tokenFrom(this.random) : undefined;
+    let params: unknown;
+    let timeout: number | undefined;
+    let heartbeat: number | undefined;
+    let credentials: unknown;
+    if (st.jsonata) {
+      const env = this.jsonataEnv(t, st, {}, { token });
+      params = st.arguments ? await evalJsonataTemplate(st.arguments, env) : t.input;
+      timeout = st.timeoutSeconds ? await this.numberField(t, st, st.timeoutSeconds, env, 'TimeoutSeconds') : undefined;
+      heartbeat = st.heartbeatSeconds
+        ? await this.numberField(t, st, st.heartbeatSeconds, env, 'HeartbeatSeconds')
+        : undefined;
+      if (st.credentials) credentials = await evalJsonataTemplate(st.credentials as never, env);
+    } else {
+      const selected = this.selectInput(t, st);
+      const env = this.pathEnv(t, st, selected, { token });
+      params = st.parameters ? evalPathTemplate(st.parameters, env) : selected;
+      timeout = st.timeoutSeconds ? (this.evalDynPath(t, st, st.timeoutSeconds, t.input) as number) : undefined;
+      heartbeat = st.heartbeatSeconds ? (this.evalDynPath(t, st, st.heartbeatSeconds, t.input) as number) : undefined;
+      if (st.credentials) credentials = evalPathTemplate(st.credentials as never, env);
+    }
+    t.eff = { params, timeout, heartbeat, token, credentials };
+    this.schedule(t, st);
+  }
+
+  async numberField(t: Thread, st: CState, d: Dyn, env: JsonataEnv, field: string): Promise<number> {
+    const v = await this.evalDyn(t, st, d, env);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+      const expr = d.k === 'jsonata' && d.t.k === 'expr' ? d.t.expr : undefined;
+      throw queryError(
+        expr ? wrongTypeCause(expr, field, 'integer', v) : `The ${field} field must be a positive integer.`,
+        field,
+      );
+    }
+    return v;
+  }
+
+  schedule(t: Thread, st: CState): void {
+    const ri = st.resourceInfo!;
+    const eff = t.eff as {
+      params: unknown;
+      timeout?: number;
+      heartbeat?: number;
+      token?: string;
+      credentials?: unknown;
+    };
+    const taskId = this.newId('task-');
+    const task: TaskRecord = { id: taskId, started: false, submitted: false };
+    if (eff.token !== undefined) (task as { token?: string }).token = eff.token;
+    if (eff.heartbeat !== undefined) task.heartbeatSeconds = eff.heartbeat;
+    t.task = task;
+    t.phase = 'task';
+    this.s.tasks[taskId] = t.id;
+    const paramsText = JSON.stringify(eff.params);
+    if (ri.kind === 'service') {
+      const d: Record<string, unknown> = {
+        resourceType: ri.resourceType,
+        resource: ri.resource,
+        region: this.s.info.region,
+        parameters: paramsText,
+      };
+      if (eff.timeout !== undefined) d.timeoutInSeconds = eff.timeout;
+      if (eff.heartbeat !== undefined) d.heartbeatInSeconds = eff.heartbeat;
+      if (eff.credentials !== undefined) d.taskCredentials = eff.credentials;
+      t.last = this.emit('TaskScheduled', t.last, d);
+    } else {
+      const d: Record<string, unknown> = { resource: ri.resource, input: paramsText, inputDetails: NOT_TRUNCATED };
+      if (eff.timeout !== undefined) d.timeoutInSeconds = eff.timeout;
+      if (eff.heartbeat !== undefined) d.heartbeatInSeconds = eff.heartbeat;
+      if (eff.credentials !== undefined) d.taskCredentials = eff.credentials;
+      t.last = this.emit(ri.kind === 'lambda' ? 'LambdaFunctionScheduled' : 'ActivityScheduled', t.last, d);
+    }
+    const attempt = this.s.invocations[st.name] ?? 0;
+    this.s.invocations[st.name] = attempt + 1;
+    const cmd: Record<string, unknown> = {
+      type: 'InvokeTask',
+      taskId,
+      resource: String(st.raw.Resource),
+      parameters: eff.params,
+      stateName: st.name,
+      attempt,
+    };
+    if (eff.token !== undefined) cmd.taskToken = eff.token;
+    if (eff.timeout !== undefined) cmd.timeoutSeconds = eff.timeout;
+    if (eff.heartbeat !== undefined) cmd.heartbeatSeconds = eff.heartbeat;
+    this.commands.push(cmd as Command);
+    if (eff.timeout !== undefined) {
+      const timerId = this.newId(`${t.id}:timeout:`);
+      this.s.timers[timerId] = [t.id, 'timeout'];
+      task.timeoutTimer = timerId;
+      this.commands.push({ type: 'StartTimer', timerId, fireAt: this.at + eff.timeout * 1000 });
+    }
+    if (ri.kind !== 'activity') this.pendingStarted.push([t.id, task, st]);
+  }
+
+  startHeartbeat(t: Thread, task: TaskRecord): void {
+    if (task.heartbeatTimer) {
+      delete this.s.timers[task.heartbeatTimer];
+      this.commands.push({ type: 'CancelTimer', timerId: task.heartbeatTimer });
+    }
+    const timerId = this.newId(`${t.id}:heartbeat:`);
+    this.s.timers[timerId] = [t.id, 'heartbeat'];
+    task.heartbeatTimer = timerId;
+    this.commands.push({ type: 'StartTimer', timerId, fireAt: this.at + task.heartbeatSeconds! * 1000 });
+  }
+
+  taskOf(taskId: string): [Thread, TaskRecord, CState] | undefined {
+    const threadId = this.s.tasks[taskId];
+    if (!threadId) return undefined;
+    const t = this.s.threads[threadId];
+    if (!t?.task || t.task.id !== taskId) return undefined;
+    this.focus(t);
+    return [t, t.task, this.stateOf(t)];
+  }
+
+  taskStarted(taskId: string, workerName?: string): void {
+    const found = this.taskOf(taskId);
+    if (!found) return;
+    const [t, task, st] = found;
+    if (task.started) return;
+    task.started = true;
+    if (st.resourceInfo!.kind === 'activity') {
+      const d: Record<string, unknown> = {};
+      if (workerName !== undefined) d.workerName = workerName;
+      t.last = this.emit('ActivityStarted', t.last, d);
+    } else if (st.resourceInfo!.kind === 'lambda') t.last = this.emit('LambdaFunctionStarted', t.last);
+    else
+      t.last = this.emit('TaskStarted', t.last, {
+        resourceType: st.resourceInfo!.resourceType,
+        resource: st.resourceInfo!.resource,
+      });
+    if (task.heartbeatSeconds !== undefined) this.startHeartbeat(t, task);
+  }
+
+  taskHeartbeat(taskId: string): void {
+    const found = this.taskOf(taskId);
+    if (!found) return;
+    const [t, task] = found;
+    if (task.heartbeatSeconds !== undefined) this.startHeartbeat(t, task);
+  }
+
+  taskSubmitted(taskId: string, output: string): void {
+    const found = this.taskOf(taskId);
+    if (!found) return;
+    const [t, task, st] = found;
+    this.ensureStarted(t, task, st);
+    if (task.submitted) return;
+    task.submitted = true;
+    const ri = st.resourceInfo!;
+    t.last = this.emit('TaskSubmitted', t.last, {
+      resourceType: ri.resourceType,
+      resource: ri.resource,
+      output,
+      outputDetails: NOT_TRUNCATED,
+    });
+  }
+
+  ensureStarted(t: Thread, task: TaskRecord, st: CState): void {
+    if (task.started) return;
+    this.pendingStarted = this.pendingStarted.filter(([, tk]) => tk !== task);
+    this.taskStarted(task.id);
+    void t;
+    void st;
+  }
+
+  async taskSucceeded(taskId: string, outputText: string): Promise<void> {
+    const found = this.taskOf(taskId);
+    if (!found) return;
+    const [t, task, st] = found;
+    const ri = st.resourceInfo!;
+    this.ensureStarted(t, task, st);
+    if ((ri.sync || ri.callback) && !task.submitted) this.taskSubmitted(taskId, '{}');
+    this.cancelTask(t, task);
+    t.task = undefined;
+    let result: unknown;
+    try {
+      result = JSON.parse(outputText);
+    } catch {
+      result = outputText;
+    }
+    const name =
+      ri.kind === 'service' ? 'TaskSucceeded' : ri.kind === 'lambda' ? 'LambdaFunctionSucceeded' : 'ActivitySucceeded';
+    const d: Record<string, unknown> =
+      ri.kind === 'service' ? { resourceType: ri.resourceType, resource: ri.resource } : {};
+    if (utf8Length(outputText) > PAYLOAD_LIMIT) {
+      d.output = '';
+      d.outputDetails = { truncated: true };
+      t.last = this.emit(name, t.last, d);
+      const who = ri.kind === 'lambda' ? ri.resource : ri.kind === 'service' ? ri.resourceType : st.name;
+      await this.stateError(
+        t,
+        st,
+        ERR.DataLimitExceeded,
+        `The state/task '${who}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+        t.last,
+      );
+      this.resume(t);
+      return;
+    }
+    d.output = outputText;
+    d.outputDetails = NOT_TRUNCATED;
+    t.last = this.emit(name, t.last, d);
+    await this.finishWork(t, st, result);
+    this.resume(t);
+  }
+
+  async taskFailed(taskId: string, error: string, cause?: string): Promise<void> {
+    const found = this.taskOf(taskId);
+    if (!found) return;
+    const [t, task, st] = found;
+    const ri = st.resourceInfo!;
+    this.ensureStarted(t, task, st);
+    this.cancelTask(t, task);
+    t.task = undefined;
+    const d: Record<string, unknown> =
+      ri.kind === 'service' ? { resourceType: ri.resourceType, resource: ri.resource } : {};
+    d.error = error;
+    if (cause !== undefined) d.cause = cause;
+    const name =
+      ri.kind === 'service' ? 'TaskFailed' : ri.kind === 'lambda' ? 'LambdaFunctionFailed' : 'ActivityFailed';
+    const failId = this.emit(name, t.last, d);
+    await this.stateError(t, st, error, cause, failId);
+    this.resume(t);
+  }
+
+  async taskTimedOut(t: Thread, st: CState, error: string): Promise<void> {
+    const task = t.task!;
+    const ri = st.resourceInfo!;
+    this.flushStarted();
+    this.cancelTask(t, task);
+    t.task = undefined;
+    const d: Record<string, unknown> =
+      ri.kind === 'service' ? { resourceType: ri.resourceType, resource: ri.resource } : {};
+    d.error = error;
+    const name =
+      ri.kind === 'service' ? 'TaskTimedOut' : ri.kind === 'lambda' ? 'LambdaFunctionTimedOut' : 'ActivityTimedOut';
+    const failId = this.emit(name, t.last, d);
+    await this.stateError(t, st, error, undefined, failId);
+    this.resume(t);
+  }
+
+  /** ResultSelector → Assign → ResultPath → OutputPath (JSONPath) or Assign/Output (JSONata), then exit. */
+  async finishWork(t: Thread, st: CState, result: unknown, prev = t.last): Promise<void> {
+    try {
+      if (st.jsonata) {
+        const assigned = await this.evalAssign(t, st, st.assign, undefined, { result });
+        const out = st.output ? await evalJsonataTemplate(st.output, this.jsonataEnv(t, st, { result })) : result;
+        this.exitState(t, st, out, prev, assigned);
+        return;
+      }
+      const selected = st.resultSelector ? evalPathTemplate(st.resultSelector, this.pathEnv(t, st, result)) : result;
+      const assigned = await this.evalAssign(t, st, st.assign, selected, {});
+      const merged = this.mergeResult(t, st, selected);
+      this.exitState(t, st, this.selectOutput(t, st, merged), prev, assigned);
+    } catch (e) {
+      if (e instanceof StateFailure) await this.handleFailure(t, st, e);
+      else throw e;
+    }
+  }
+
+  // ------------------------------------------------------------------ timers
+
+  async timerFired(timerId: string): Promise<void> {
+    const entry = this.s.timers[timerId];
+    if (!entry) return;
+    delete this.s.timers[timerId];
+    const [threadId, kind] = entry;
+    if (kind === 'exec') {
+      this.flushStarted();
+      this.emit('ExecutionTimedOut', this.lastEventId(), { error: ERR.Timeout });
+      this.close('TIMED_OUT', { error: ERR.Timeout });
+      return;
+    }
+    const t = this.s.threads[threadId];
+    if (!t) return;
+    this.focus(t);
+    const st = this.stateOf(t);
+    switch (kind) {
+      case 'wait': {
+        if (t.timer !== timerId) return;
+        t.timer = undefined;
+        const o = t.out as { out: unknown; assigned?: Record<string, unknown> };
+        t.out = undefined;
+        this.exitState(t, st, o.out, t.last, o.assigned);
+        this.resume(t);
+        return;
+      }
+      case 'retry': {
+        if (t.timer !== timerId) return;
+        t.timer = undefined;
+        try {
+          await this.retryWork(t, st);
+        } catch (e) {
+          if (e instanceof StateFailure) await this.handleFailure(t, st, e);
+          else throw e;
+        }
+        this.resume(t);
+        return;
+      }
+      case 'timeout':
+        if (t.task?.timeoutTimer !== timerId) return;
+        t.task.timeoutTimer = undefined;
+        await this.taskTimedOut(t, st, ERR.Timeout);
+        return;
+      case 'heartbeat':
+        if (t.task?.heartbeatTimer !== timerId) return;
+        t.task.heartbeatTimer = undefined;
+        await this.taskTimedOut(t, st, ERR.HeartbeatTimeout);
+        return;
+    }
+  }
+
+  lastEventId(): number {
+    return this.s.nextEventId - 1;
+  }
+
+  async retryWork(t: Thread, st: CState): Promise<void> {
+    switch (st.type) {
+      case 'Task':
+        this.schedule(t, st);
+        return;
+      case 'Parallel':
+        this.startParallel(t, st);
+        return;
+      case 'Map':
+        await this.startMap(t, st);
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ------------------------------------------------------------------ Parallel
+
+  async execParallel(t: Thread, st: CState): Promise<void> {
+    let eff: unknown;
+    if (st.jsonata) eff = st.arguments ? await evalJsonataTemplate(st.arguments, this.jsonataEnv(t, st, {})) : t.input;
+    else {
+      const selected = this.selectInput(t, st);
+      eff = st.parameters ? evalPathTemplate(st.parameters, this.pathEnv(t, st, selected)) : selected;
+    }
+    t.eff = eff;
+    this.startParallel(t, st);
+  }
+
+  startParallel(t: Thread, st: CState): void {
+    const started = this.emit('ParallelStateStarted', t.last, {});
+    t.last = started;
+    const branches = st.branches!;
+    const frame: Frame = {
+      kind: 'parallel',
+      children: [],
+      results: new Array(branches.length).fill(null),
+      remaining: branches.length,
+      lastEvent: started,
+    };
+    t.frame = frame;
+    t.phase = 'children';
+    const ids: string[] = [];
+    branches.forEach((scope, i) => {
+      const id = this.newId(`${t.id}.p`);
+      this.s.threads[id] = this.newThread(id, scope, t.id, i, t.eff, started);
+      frame.children.push(id);
+      ids.push(id);
+    });
+    if (branches.length === 0) {
+      this.parallelDone(t);
+      return;
+    }
+    this.s.queue.unshift(...ids);
+  }
+
+  parallelDone(t: Thread): void {
+    const frame = t.frame!;
+    const st = this.stateOf(t);
+    this.emit('ParallelStateSucceeded', frame.lastEvent, {});
+    t.frame = undefined;
+    t.phase = 'enter';
+    const result = frame.results;
+    const prev = frame.lastEvent;
+    this.deferred.push(async () => {
+      this.focus(t);
+      await this.finishWork(t, st, result, prev);
+      this.resume(t);
+    });
+  }
+
+  deferred: (() => Promise<void>)[] = [];
+
+  // ------------------------------------------------------------------ Map
+
+  async execMap(t: Thread, st: CState): Promise<void> {
+    let items: unknown;
+    let mapInput: unknown;
+    if (st.jsonata) {
+      const env = this.jsonataEnv(t, st, {});
+      if (st.items) {
+        items = await evalJsonataTemplate(st.items, env);
+        if (!Array.isArray(items)) {
+          const expr = st.items.k === 'expr' ? st.items.expr : undefined;
+          throw queryError(
+            expr
+              ? wrongTypeCause(expr, 'Items', 'array', items)
+              : `Map state input must be an array but was: ${JSON.stringify(items)}`,
+            'Items',
+          );
+        }
+      } else {
+        items = t.input;
+        if (!Array.isArray(items))
+          throw queryError(`Map state input must be an array but was: ${JSON.stringify(items)}`, null);
+      }
+      mapInput = t.input;
+    } else {
+      mapInput = this.selectInput(t, st);
+      items = st.itemsPath ? applyPath(st.itemsPath, this.pathEnv(t, st, mapInput)) : mapInput;
+      if (!Array.isArray(items)) {
+        throw runtime(`Reference path "${st.itemsPath?.source ?? '$'}" must point to array.`);
+      }
+    }
+    const env = st.jsonata ? this.jsonataEnv(t, st, {}) : undefined;
+    const maxConcurrency = st.maxConcurrency
+      ? await this.mapNumber(t, st, st.maxConcurrency, env, 'MaxConcurrency', false)
+      : 0;
+    t.eff = { items, mapInput, maxConcurrency };
+    await this.startMap(t, st);
+  }
+
+  async mapNumber(
+    t: Thread,
+    st: CState,
+    d: Dyn,
+    env: JsonataEnv | undefined,
+    field: string,
+    float: boolean,
+  ): Promise<number> {
+    if (d.k === 'path') {
+      const v = applyPath(d.path, this.pathEnv(t, st, t.input));
+      const ok = typeof v === 'number' && (float || Number.isInteger(v));
+      if (!ok) {
+        const shown = typeof v === 'string' ? v : JSON.stringify(v);
+        throw runtime(
+          `The ${field}Path field refers to value "${shown}" which is not a valid ${float ? 'float' : 'integer'}: ${d.path.source}`,
+        );
+      }
+      return v as number;
+    }
+    const v = d.k === 'jsonata' ? await evalJsonataTemplate(d.t, env!) : d.k === 'lit' ? d.v : undefined;
+    if (typeof v !== 'number' || (!float && !Number.isInteger(v))) {
+      const expr = d.k === 'jsonata' && d.t.k === 'expr' ? d.t.expr : undefined;
+      throw queryError(
+        expr ? wrongTypeCause(expr, field, float ? 'number' : 'integer', v) : `The ${field} field must be a number.`,
+        field,
+      );
+    }
+    return v;
+  }
+
+  async startMap(t: Thread, st: CState): Promise<void> {
+    const eff = t.eff as { items: unknown[]; mapInput: unknown; maxConcurrency: number };
+    const started = this.emit('MapStateStarted', t.last, { length: eff.items.length });
+    t.last = started;
+    const env = st.jsonata ? this.jsonataEnv(t, st, {}) : undefined;
+    let toleratedCount: number | undefined;
+    let toleratedPercentage: number | undefined;
+    if (st.toleratedFailureCount) {
+      toleratedCount = await this.mapNumber(t, st, st.toleratedFailureCount, env, 'ToleratedFailureCount', false);
+      if (toleratedCount < 0) throw runtime('ToleratedFailureCount cannot be negative.');
+    }
+    if (st.toleratedFailurePercentage) {
+      toleratedPercentage = await this.mapNumber(
+        t,
+        st,
+        st.toleratedFailurePercentage,
+        env,
+        'ToleratedFailurePercentage',
+        true,
+      );
+      if (toleratedPercentage < 0 || toleratedPercentage > 100)
+        throw runtime('ToleratedFailurePercentage must be between 0 and 100.');
+    }
+    let items = eff.items;
+    if (st.itemBatcher) items = await this.batch(t, st, items);
+    const frame: Frame = {
+      kind: 'map',
+      children: new Array(items.length).fill(null),
+      results: new Array(items.length).fill(null),
+      remaining: items.length,
+      lastEvent: started,
+      items,
+      mapInput: eff.mapInput,
+      nextIndex: 0,
+      maxConcurrency: eff.maxConcurrency,
+      running: 0,
+      failures: 0,
+    };
+    if (toleratedCount !== undefined) frame.toleratedCount = toleratedCount;
+    if (toleratedPercentage !== undefined) frame.toleratedPercentage = toleratedPercentage;
+    t.frame = frame;
+    t.phase = 'children';
+    if (st.distributed) {
+      const arn = this.mapRunArn(st);
+      frame.mapRunArn = arn;
+      this.s.mapRuns ??= [];
+      const rec: MapRunRecord = {
+        mapRunArn: arn,
+        stateName: st.name,
+        executionArn: this.s.info.executionArn,
+        status: 'RUNNING',
+        startDate: this.at,
+        maxConcurrency: eff.maxConcurrency,
+        toleratedFailurePercentage: toleratedPercentage ?? 0,
+        toleratedFailureCount: toleratedCount ?? 0,
+        itemCounts: counts(items.length),
+        executionCounts: counts(items.length),
+        executionType: st.executionType ?? 'STANDARD',
+      };
+      if (st.label !== undefined) (rec as { label?: string }).label = st.label;
+      frame.mapRun = this.s.mapRuns.push(rec) - 1;
+      t.last = this.emit('MapRunStarted', t.last, { mapRunArn: arn });
+      frame.lastEvent = t.last;
+    }
+    if (items.length === 0) {
+      this.mapDone(t, st, started);
+      return;
+    }
+    this.startIterations(t, st, started);
+  }
+
+  mapRunArn(st: CState): string {
+    const info = this.s.info;
+    const label = st.label ?? st.name;
+    return `arn:aws:states:${info.region}:${info.accountId}:mapRun:${info.stateMachineName}/${label}:${this.uuid()}`;
+  }
+
+  async batch(t: Thread, st: CState, items: unknown[]): Promise<unknown[]> {
+    const b = st.itemBatcher!;
+    const env = st.jsonata ? this.jsonataEnv(t, st, {}) : undefined;
+    const maxItems = b.maxItems ? await this.mapNumber(t, st, b.maxItems, env, 'MaxItemsPerBatch', false) : undefined;
+    const maxBytes = b.maxBytes
+      ? await this.mapNumber(t, st, b.maxBytes, env, 'MaxInputBytesPerBatch', false)
+      : undefined;
+    let batchInput: unknown;
+    if (b.batchInput) {
+      batchInput = st.jsonata
+        ? await evalJsonataTemplate(b.batchInput as never, env!)
+        : evalPathTemplate(b.batchInput as never, this.pathEnv(t, st, t.input));
+    }
+    const out: unknown[] = [];
+    let cur: unknown[] = [];
+    let bytes = 0;
+    const flush = () => {
+      if (cur.length === 0) return;
+      const o: Record<string, unknown> = {};
+      if (batchInput !== undefined) o.BatchInput = batchInput;
+      o.Items = cur;
+      out.push(o);
+      cur = [];
+      bytes = 0;
+    };
+    for (const item of items) {
+      const size = jsonSize(item);
+      if (
+        (maxItems !== undefined && cur.length >= maxItems) ||
+        (maxBytes !== undefined && bytes + size > maxBytes && cur.length > 0)
+      )
+        flush();
+      cur.push(item);
+      bytes += size;
+    }
+    flush();
+    return out;
+  }
+
+  /** Starts iterations up to MaxConcurrency. `prev` is the event the new MapIterationStarted events point at. */
+  startIterations(t: Thread, st: CState, prev: number): void {
+    const frame = t.frame;
+    if (frame?.kind !== 'map') return;
+    const items = frame.items!;
+    const limit = frame.maxConcurrency && frame.maxConcurrency > 0 ? frame.maxConcurrency : Number.POSITIVE_INFINITY;
+    const ids: string[] = [];
+    while (frame.nextIndex! < items.length && frame.running! < limit) {
+      const index = frame.nextIndex!++;
+      frame.running!++;
+      const id = this.startIteration(t, st, index, prev);
+      if (id) ids.push(id);
+      else return;
+    }
+    this.s.queue.unshift(...ids);
+  }
+
+  startIteration(t: Thread, st: CState, index: number, prev: number): string | undefined {
+    const frame = t.frame!;
+    const value = frame.items![index];
+    const item = { Index: index, Value: value };
+    let input: unknown = value;
+    const sel = st.itemSelector;
+    try {
+      if (sel && !st.itemBatcher) {
+        if (st.jsonata) {
+          // evaluated synchronously below through a deferred promise; JSONata selectors are rare in hot paths
+          input = { __jsonataSelector: true };
+        } else input = evalPathTemplate(sel as never, this.pathEnv(t, st, frame.mapInput, { item }));
+      }
+    } catch (e) {
+      if (e instanceof StateFailure) {
+        const cause = e.prefixed && e.cause !== undefined ? causePrefix(st.name, t.entered) + e.cause : e.cause;
+        this.failExecution(e.error, cause, prev);
+        return undefined;
+      }
+      throw e;
+    }
+    const first = st.distributed ? prev : this.emit('MapIterationStarted', prev, { index, name: st.name });
+    const id = this.newId(`${t.id}.m`);
+    const child = this.newThread(id, st.processor!, t.id, index, input, first, st.distributed);
+    child.item = item;
+    this.s.threads[id] = child;
+    frame.children[index] = id;
+    if (sel && st.jsonata && !st.itemBatcher) {
+      child.phase = 'retry';
+      this.deferred.push(async () => {
+        this.focus(t);
+        try {
+          child.input = await evalJsonataTemplate(
+            sel as never,
+            this.jsonataEnv(t, st, { input: frame.mapInput }, { item }),
+          );
+          child.phase = 'enter';
+          this.resume(child);
+        } catch (e) {
+          if (e instanceof StateFailure) {
+            const cause = e.prefixed && e.cause !== undefined ? causePrefix(st.name, t.entered) + e.cause : e.cause;
+            this.failExecution(e.error, cause, first);
+          } else throw e;
+        }
+      });
+    }
+    return id;
+  }
+
+  mapDone(t: Thread, st: CState, prev: number): void {
+    const frame = t.frame!;
+    let last = frame.kind === 'map' && !st.distributed && frame.items!.length > 0 ? frame.lastEvent : prev;
+    let exitPrev = last;
+    if (st.distributed) {
+      const runEvent = this.emit('MapRunSucceeded', frame.lastEvent, {});
+      this.finishMapRun(frame, 'SUCCEEDED');
+      exitPrev = frame.lastEvent; // MapRunStarted
+      last = runEvent;
+      this.emit('MapStateSucceeded', last, {});
+    } else {
+      this.emit('MapStateSucceeded', last, {});
+    }
+    t.frame = undefined;
+    t.phase = 'enter';
+    const result = frame.results;
+    this.deferred.push(async () => {
+      this.focus(t);
+      await this.finishWork(t, st, result, exitPrev);
+      this.resume(t);
+    });
+  }
+
+  finishMapRun(frame: Frame, status: 'SUCCEEDED' | 'FAILED'): void {
+    const rec = this.s.mapRuns?.[frame.mapRun!];
+    if (!rec) return;
+    rec.status = status;
+    rec.stopDate = this.at;
+    const total = frame.items!.length;
+    const failed = frame.failures ?? 0;
+    const succeeded = status === 'SUCCEEDED' ? total - failed : total - failed - frame.remaining;
+    for (const c of [rec.itemCounts, rec.executionCounts]) {
+      c.pending = 0;
+      c.running = 0;
+      c.succeeded = Math.max(0, succeeded);
+      c.failed = failed;
+      c.aborted = status === 'FAILED' ? Math.max(0, frame.remaining) : 0;
+      c.total = total;
+    }
+  }
+
+  async drainDeferred(): Promise<void> {
+    while (this.deferred.length > 0) {
+      const d = this.deferred.shift()!;
+      await d();
+    }
+  }
+}
+
+function counts(total: number) {
+  return { pending: total, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total, resultsWritten: 0 };
+}
+
+function matches(errorEquals: readonly string[], error: string): boolean {
+  for (const e of errorEquals) {
+    if (e === error) return true;
+    if (e === ERR.ALL && error !== ERR.Runtime) return true;
+    if (e === ERR.TaskFailed && error !== ERR.Timeout && error !== ERR.Runtime && error !== ERR.HeartbeatTimeout) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function detailsMember(type: string): string {
+  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
+  if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
+  return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+}
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      k++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function jsonSize(v: unknown): number {
+  return utf8Length(JSON.stringify(v) ?? '');
 }

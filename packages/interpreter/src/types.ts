@@ -40,6 +40,11 @@ export type ExecutionInput =
   /** An activity worker picked the task up (GetActivityTask). */
   | { readonly type: 'TaskStarted'; readonly at: number; readonly taskId: string; readonly workerName?: string }
   | { readonly type: 'TaskHeartbeat'; readonly at: number; readonly taskId: string }
+  /**
+   * A `.sync` / `.waitForTaskToken` task's request was accepted (`output` = the service's response, JSON
+   * text). Recorded as `TaskSubmitted`; the final outcome arrives later as TaskSucceeded/TaskFailed.
+   */
+  | { readonly type: 'TaskSubmitted'; readonly at: number; readonly taskId: string; readonly output: string }
   /** `output` is the task's result as JSON text. */
   | { readonly type: 'TaskSucceeded'; readonly at: number; readonly taskId: string; readonly output: string }
   | {

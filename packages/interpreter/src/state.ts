@@ -1,0 +1,133 @@
+/**
+ * The execution snapshot: plain JSON, versioned. Everything an execution needs to resume lives here —
+ * threads (the top level, each Parallel branch and Map iteration), their current state and data,
+ * variables, retry counters, pending tasks and timers, map runs and the random generator's state.
+ */
+import type { ExecutionInfo, ExecutionSnapshot } from './types.js';
+
+/** @internal */
+export interface TaskRecord {
+  readonly id: string;
+  readonly token?: string;
+  started: boolean;
+  submitted: boolean;
+  timeoutTimer?: string;
+  heartbeatTimer?: string;
+  heartbeatSeconds?: number;
+}
+
+/** Children of a Parallel or Map state waiting in its thread. @internal */
+export interface Frame {
+  readonly kind: 'parallel' | 'map';
+  /** Thread ids of running children, by index (null once finished or not started). */
+  children: (string | null)[];
+  results: unknown[];
+  remaining: number;
+  /** Last event of the children, for the parent's next event. */
+  lastEvent: number;
+  // Map only
+  items?: unknown[];
+  mapInput?: unknown;
+  nextIndex?: number;
+  maxConcurrency?: number;
+  running?: number;
+  failures?: number;
+  toleratedCount?: number;
+  toleratedPercentage?: number;
+  mapRunArn?: string;
+  mapRun?: number;
+}
+
+/** @internal */
+export interface Thread {
+  readonly id: string;
+  readonly scope: string;
+  readonly parent?: string;
+  readonly index?: number;
+  /** Distributed Map children do not see outer variables. */
+  readonly isolated?: boolean;
+  /** Inside a distributed Map: events belong to the child execution, not this history. */
+  hidden?: boolean;
+  vars?: Record<string, unknown>;
+  state: string;
+  phase: 'enter' | 'task' | 'wait' | 'retry' | 'children';
+  input: unknown;
+  /** Exact text of the input, for the first top-level state (echoed verbatim). */
+  inputText?: string;
+  first: boolean;
+  firstPrev: number;
+  last: number;
+  entered: number;
+  enteredPrev: number;
+  enteredAt: number;
+  retryCounts?: number[];
+  retryCount: number;
+  /** Effective input of Task/Parallel/Map work (reused by retries). */
+  eff?: unknown;
+  /** Output computed at entry (Wait). */
+  out?: unknown;
+  task?: TaskRecord;
+  timer?: string;
+  frame?: Frame;
+  /** Map item for the iteration (context `Map.Item`). */
+  item?: { Index: number; Value: unknown };
+}
+
+/** A Map Run record (distributed Map), readable with {@link readMapRuns}. @public */
+export interface MapRunRecord {
+  readonly mapRunArn: string;
+  readonly stateName: string;
+  readonly executionArn: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  readonly startDate: number;
+  stopDate?: number;
+  readonly maxConcurrency: number;
+  readonly toleratedFailurePercentage: number;
+  readonly toleratedFailureCount: number;
+  itemCounts: MapRunCounts;
+  executionCounts: MapRunCounts;
+  readonly label?: string;
+  readonly executionType: string;
+}
+
+/** @public */
+export interface MapRunCounts {
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  aborted: number;
+  total: number;
+  resultsWritten: number;
+}
+
+/** @internal */
+export interface Snapshot extends ExecutionSnapshot {
+  version: 1;
+  status: ExecutionSnapshot['status'];
+  nextEventId: number;
+  output?: string;
+  error?: string;
+  cause?: string;
+  info: ExecutionInfo;
+  /** Parsed execution input (`$$.Execution.Input`). */
+  execInput: unknown;
+  rng: number;
+  seq: number;
+  root: string;
+  threads: Record<string, Thread>;
+  queue: string[];
+  /** taskId → thread id. */
+  tasks: Record<string, string>;
+  /** timerId → [thread id, kind]. */
+  timers: Record<string, [string, 'wait' | 'retry' | 'timeout' | 'heartbeat' | 'exec']>;
+  /** Invocation count per Task state (InvokeTask.attempt). */
+  invocations: Record<string, number>;
+  mapRuns?: MapRunRecord[];
+}
+
+/** The Map Runs recorded in a snapshot (distributed Map states). @public */
+export function readMapRuns(snapshot: ExecutionSnapshot): readonly MapRunRecord[] {
+  return ((snapshot as Partial<Snapshot>).mapRuns ?? []) as MapRunRecord[];
+}
