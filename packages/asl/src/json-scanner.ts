@@ -140,7 +140,7 @@ class Scanner {
     return { desc: `[Source: ${this.sourceDesc()}; line: ${line}, column: ${column}]`, line, column };
   }
 
-  private sourceDesc(): string {
+  sourceDesc(): string {
     const { text } = this;
     if (text.length <= MAX_CONTENT_SNIPPET) return `(String)"${text}"`;
     return `(String)"${text.slice(0, MAX_CONTENT_SNIPPET)}"[truncated ${text.length - MAX_CONTENT_SNIPPET} chars]`;
@@ -246,14 +246,17 @@ class Scanner {
               const h = text.charCodeAt(this.i++);
               const d = h >= 48 && h <= 57 ? h - 48 : h >= 65 && h <= 70 ? h - 55 : h >= 97 && h <= 102 ? h - 87 : -1;
               if (d < 0)
-                this.fail(`Unexpected character (${charDesc(h)}): expected a hex-digit for character escape sequence`);
+                this.fail(
+                  `Unexpected character (${charDesc(h)}): expected a hex-digit for character escape sequence`,
+                  this.i - 1,
+                );
               v = (v << 4) | d;
             }
             out += String.fromCharCode(v);
             break;
           }
           default:
-            this.fail(`Unrecognized character escape ${charDesc(e)}`);
+            this.fail(`Unrecognized character escape ${charDesc(e)}`, this.i - 1);
         }
         chunkStart = this.i;
         continue;
@@ -261,50 +264,63 @@ class Scanner {
       if (c < 32) {
         this.fail(
           `Illegal unquoted character (${charDesc(c)}): has to be escaped using backslash to be included in ${inName ? 'name' : 'string value'}`,
+          this.i - 1,
         );
       }
     }
   }
 
-  private readNumber(first: number): number {
+  private readNumber(first: number, root: boolean): number {
     const { text, n } = this;
     const start = this.i - 1;
-    let c = first;
-    if (c === 45) {
-      if (this.i >= n) this.fail('Unexpected end-of-input in a Number value');
-      c = text.charCodeAt(this.i++);
+    const isDigit = (k: number) => k < n && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57;
+    if (first === 45) {
+      if (this.i >= n) this.fail('Unexpected end-of-inputNo digit following sign');
+      if (text.startsWith('Infinity', this.i)) {
+        this.i += 8;
+        this.fail("Non-standard token '-Infinity': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow");
+      }
+      const c = text.charCodeAt(this.i);
       if (c < 48 || c > 57) {
         this.fail(
           `Unexpected character (${charDesc(c)}) in numeric value: expected digit (0-9) to follow minus sign, for valid numeric value`,
         );
       }
-    }
-    if (c === 48 && this.i < n) {
-      const d = text.charCodeAt(this.i);
-      if (d >= 48 && d <= 57) this.fail('Invalid numeric value: Leading zeroes not allowed', this.i + 1);
-    }
-    while (this.i < n && text.charCodeAt(this.i) >= 48 && text.charCodeAt(this.i) <= 57) this.i++;
-    if (this.i < n && text.charCodeAt(this.i) === 46) {
       this.i++;
-      const before = this.i;
-      while (this.i < n && text.charCodeAt(this.i) >= 48 && text.charCodeAt(this.i) <= 57) this.i++;
-      if (this.i === before) {
-        if (this.i >= n) this.fail('Unexpected end-of-input in a Number value');
-        const bad = text.charCodeAt(this.i++);
-        this.fail(`Unexpected character (${charDesc(bad)}) in numeric value: Decimal point not followed by a digit`);
+    }
+    // this.i is just past the first digit.
+    if (text.charCodeAt(this.i - 1) === 48 && isDigit(this.i))
+      this.fail('Invalid numeric value: Leading zeroes not allowed');
+    while (isDigit(this.i)) this.i++;
+    if (this.i < n && text.charCodeAt(this.i) === 46) {
+      const dot = this.i;
+      this.i++;
+      if (!isDigit(this.i)) {
+        const bad = this.i < n ? text.charCodeAt(this.i) : 46;
+        this.fail(
+          `Unexpected character (${charDesc(bad)}) in numeric value: Decimal point not followed by a digit`,
+          dot,
+        );
       }
+      while (isDigit(this.i)) this.i++;
     }
     if (this.i < n && (text.charCodeAt(this.i) === 101 || text.charCodeAt(this.i) === 69)) {
+      const e = this.i;
       this.i++;
       if (this.i < n && (text.charCodeAt(this.i) === 43 || text.charCodeAt(this.i) === 45)) this.i++;
-      const before = this.i;
-      while (this.i < n && text.charCodeAt(this.i) >= 48 && text.charCodeAt(this.i) <= 57) this.i++;
-      if (this.i === before) {
-        if (this.i >= n) this.fail('Unexpected end-of-input in a Number value');
-        const bad = text.charCodeAt(this.i++);
+      if (!isDigit(this.i)) {
+        if (this.i >= n) this.fail('Unexpected end-of-inputexpected a digit for number exponent');
         this.fail(
-          `Unexpected character (${charDesc(bad)}) in numeric value: Exponent indicator not followed by a digit`,
+          `Unexpected character (${charDesc(text.charCodeAt(this.i))}) in numeric value: Exponent indicator not followed by a digit`,
+          e,
         );
+      }
+      while (isDigit(this.i)) this.i++;
+    }
+    if (root && this.i < n) {
+      const c = text.charCodeAt(this.i);
+      if (c !== 32 && c !== 9 && c !== 10 && c !== 13) {
+        this.fail(`Unexpected character (${charDesc(c)}): Expected space separating root-level values`);
       }
     }
     return Number(text.slice(start, this.i));
@@ -313,7 +329,7 @@ class Scanner {
   /**
    * Reads a scalar or opens a container. Returns `{ value }` for scalars or a new frame for containers.
    */
-  private readValueStart(c: number, inArray: boolean, depth: number): { value: JsonValue } | { frame: Frame } {
+  private readValueStart(c: number, _inArray: boolean, depth: number): { value: JsonValue } | { frame: Frame } {
     switch (c) {
       case 34:
         return { value: this.readString(false) };
@@ -346,18 +362,32 @@ class Scanner {
         this.matchKeyword('null');
         return { value: null };
       case 45:
-        return { value: this.readNumber(c) };
-      default:
-        if (c >= 48 && c <= 57) return { value: this.readNumber(c) };
-        if (c === 125) this.fail(`Unexpected character (${charDesc(c)}): expected a value`);
-        if (c === 93 && !inArray) this.fail(`Unexpected close marker ']': expected '}'`);
+        return { value: this.readNumber(c, depth === 0) };
+      default: {
+        if (c >= 48 && c <= 57) return { value: this.readNumber(c, depth === 0) };
+        const at = this.i - 1;
+        if (c === 78 && this.text.startsWith('aN', this.i)) {
+          this.i += 2;
+          this.fail("Non-standard token 'NaN': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow");
+        }
+        if (c === 73 && this.text.startsWith('nfinity', this.i)) {
+          this.i += 7;
+          this.fail("Non-standard token 'Infinity': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow");
+        }
+        if (c === 43) {
+          this.fail(
+            `Unexpected character (${charDesc(c)}) in numeric value: JSON spec does not allow numbers to have plus signs: enable \`JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS\` to allow`,
+            this.i,
+          );
+        }
         if (isIdentifierStart(c)) this.reportInvalidToken(String.fromCharCode(c));
-        this.fail(`Unexpected character (${charDesc(c)}): expected a valid value ${VALID_VALUES}`);
+        this.fail(`Unexpected character (${charDesc(c)}): expected a valid value ${VALID_VALUES}`, at);
+      }
     }
   }
 
   private eofInContainer(frame: Frame): never {
-    const loc = this.locationAt(frame.startIndex + 1);
+    const loc = this.locationAt(frame.startIndex);
     const marker = frame.kind === 'object' ? 'Object' : 'Array';
     this.fail(`Unexpected end-of-input: expected close marker for ${marker} (start marker at ${loc.desc})`);
   }
@@ -366,8 +396,10 @@ class Scanner {
     const first = this.nextNonWs();
     if (first === -1) return undefined;
     if (first === 93 || first === 125) {
+      // Jackson's root context starts at line 1, column 0, and names the other bracket as expected.
       this.fail(
-        `Unexpected close marker '${String.fromCharCode(first)}': expected ']' (for root starting at ${this.locationAt(0).desc})`,
+        `Unexpected close marker '${String.fromCharCode(first)}': expected '${first === 93 ? '}' : ']'}' (for root starting at [Source: ${this.sourceDesc()}; line: 1, column: 0])`,
+        this.i - 1,
       );
     }
     const start = this.readValueStart(first, false, 0);
@@ -378,6 +410,7 @@ class Scanner {
     let justOpened = true;
     while (stack.length > 0) {
       const frame = stack[stack.length - 1]!;
+      const kindName = frame.kind === 'object' ? 'Object' : 'Array';
       let c = this.nextNonWs();
       if (c === -1) this.eofInContainer(frame);
       const close = frame.kind === 'object' ? 125 : 93;
@@ -390,33 +423,40 @@ class Scanner {
       }
       if (c === 93 || c === 125) {
         const expected = frame.kind === 'object' ? '}' : ']';
-        const loc = this.locationAt(frame.startIndex + 1);
+        const loc = this.locationAt(frame.startIndex);
         this.fail(
-          `Unexpected close marker '${String.fromCharCode(c)}': expected '${expected}' (for ${frame.kind === 'object' ? 'Object' : 'Array'} starting at ${loc.desc})`,
+          `Unexpected close marker '${String.fromCharCode(c)}': expected '${expected}' (for ${kindName} starting at ${loc.desc})`,
+          this.i - 1,
         );
       }
       if (!justOpened) {
         if (c !== 44) {
           this.fail(
-            `Unexpected character (${charDesc(c)}): was expecting comma to separate ${frame.kind === 'object' ? 'Object' : 'Array'} entries`,
+            `Unexpected character (${charDesc(c)}): was expecting comma to separate ${kindName} entries`,
+            this.i - 1,
           );
         }
         c = this.nextNonWs();
-        if (c === -1) this.eofInContainer(frame);
+        if (c === -1) this.fail(`Unexpected end-of-input within/between ${kindName} entries`);
       }
       justOpened = false;
       if (frame.kind === 'object') {
         if (c !== 34)
-          this.fail(`Unexpected character (${charDesc(c)}): was expecting double-quote to start field name`);
+          this.fail(
+            `Unexpected character (${charDesc(c)}): was expecting double-quote to start field name`,
+            this.i - 1,
+          );
         frame.key = this.readString(true);
         const colon = this.nextNonWs();
         if (colon === -1) this.fail('Unexpected end-of-input within/between Object entries');
-        if (colon !== 58)
+        if (colon !== 58) {
           this.fail(
             `Unexpected character (${charDesc(colon)}): was expecting a colon to separate field name and value`,
+            this.i - 1,
           );
+        }
         c = this.nextNonWs();
-        if (c === -1) this.eofInContainer(frame);
+        if (c === -1) this.fail('Unexpected end-of-input within/between Object entries');
       }
       const next = this.readValueStart(c, frame.kind === 'array', stack.length);
       if ('value' in next) {
