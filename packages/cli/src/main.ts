@@ -5,11 +5,14 @@ import { createStatecraft } from '@statecraft/aws-wire';
 import { serve } from '@statecraft/aws-wire/node';
 import { createClock } from '@statecraft/engine';
 import { ConfigError, resolveServeConfig, SERVE_FLAGS } from './config.js';
+import { runValidate } from './validate-command.js';
 
 const HELP = `statecraft — local AWS Step Functions and Amazon SWF
 
 Usage:
   statecraft serve [flags]     start the server (both services on one port)
+  statecraft validate <file...> [--json] [--type STANDARD|EXPRESS] [--severity ERROR|WARNING]
+                               judge ASL definitions as ValidateStateMachineDefinition does; exit 1 if any is invalid
   statecraft help              this text
 
 serve flags (environment variables in brackets):
@@ -29,6 +32,8 @@ export async function main(argv: readonly string[], env: Record<string, string |
     switch (command) {
       case 'serve':
         return await runServe(rest, env);
+      case 'validate':
+        return await runValidate(rest, process.stdout);
       case undefined:
       case 'help':
       case '--help':
