@@ -1350,8 +1350,8 @@ class Validator {
     if (exists(startAt)) {
       const queue = [startAt as string];
       reachable.add(startAt as string);
-      while (queue.length > 0) {
-        const cur = queue.shift()!;
+      for (let head = 0; head < queue.length; head++) {
+        const cur = queue[head]!;
         for (const t of edges.get(cur) ?? []) {
           if (has(states, t) && !reachable.has(t)) {
             reachable.add(t);
