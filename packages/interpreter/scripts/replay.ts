@@ -46,8 +46,19 @@ function fillMatchers(v: J): J {
   return v;
 }
 
-function toText(v: J): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
+function toText(v: J, python = false): string {
+  if (typeof v === 'string') return v;
+  return python ? pyJson(v) : JSON.stringify(v);
+}
+
+/** Python's json.dumps default separators (", " and ": "), as the Lambda Python runtime writes error documents. */
+function pyJson(v: J): string {
+  if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`)
+      .join(', ')}}`;
+  return JSON.stringify(v);
 }
 
 function parseActual(v: J, outputKey = false, parseOutputs = false): J {
@@ -201,8 +212,9 @@ async function runExecution(
   _vars: Record<string, string>,
   expected: J[] | undefined,
   names: { sm: string; exec: string; arn: string },
+  recorded = '',
 ) {
-  const machine = compileMachine(definition);
+  const machine = compileMachine(definition, { compatibilityDate: recorded });
   // oracle outcomes, in order
   const outcomes = (expected ?? []).filter((e) => TASK_OUTCOMES.has(e.type));
   let now = 1_700_000_000_000;
@@ -231,13 +243,7 @@ async function runExecution(
       if (task) {
         const o = outcomes.shift();
         if (!o) {
-          inputs.push({
-            type: 'TaskFailed',
-            at: now,
-            taskId: task.taskId,
-            error: 'NoOracle',
-            cause: 'no recorded outcome',
-          });
+          inputs.push({ type: 'TaskSucceeded', at: now, taskId: task.taskId, output: JSON.stringify(task.parameters) });
           continue;
         }
         const d = fillMatchers(Object.entries(o).find(([k]) => k.endsWith('EventDetails'))?.[1] ?? {});
@@ -252,7 +258,7 @@ async function runExecution(
             at: now,
             taskId: task.taskId,
             error: d.error,
-            cause: d.cause === undefined ? undefined : toText(d.cause),
+            cause: d.cause === undefined ? undefined : toText(d.cause, o.type === 'LambdaFunctionFailed'),
           });
         // TimedOut: let the timer fire
         continue;
@@ -323,15 +329,23 @@ async function runCase(file: string): Promise<{ ok: boolean; skipped?: string; d
       const ref = /\{\{(\w+)\}\}/.exec(s.input.executionArn)?.[1];
       const ex = ref ? execs.get(ref) : undefined;
       if (!ex) continue;
-      if (machines.size > 1) return { ok: false, skipped: 'multiple machines', diffs };
+      if (JSON.stringify(ex.def).includes('states:startExecution'))
+        return { ok: false, skipped: 'nested execution', diffs };
       const expected = s.expect ? JSON.parse(subst(JSON.stringify(s.expect), vars)) : undefined;
       let events: J[];
       try {
-        events = await runExecution(ex.def, ex.input, vars, expected?.events, {
-          sm: ex.sm,
-          exec: ex.name,
-          arn: ex.arn,
-        });
+        events = await runExecution(
+          ex.def,
+          ex.input,
+          vars,
+          expected?.events,
+          {
+            sm: ex.sm,
+            exec: ex.name,
+            arn: ex.arn,
+          },
+          c.source?.recorded,
+        );
       } catch (e) {
         diffs.push(`threw: ${(e as Error).stack?.split('\n').slice(0, 4).join(' | ')}`);
         return { ok: false, diffs };

@@ -149,12 +149,32 @@ export interface Machine {
   /** Execution `TimeoutSeconds`. */
   readonly timeoutSeconds?: number;
   readonly queryLanguage: 'JSONPath' | 'JSONata';
+  /** @internal */
+  readonly compat: Compat;
+}
+
+/** @public */
+export interface CompileOptions {
+  /**
+   * Emulate AWS as it recorded histories on this date (`YYYY-MM-DD`); default: the latest known behaviour.
+   * AWS changed a few details over time, e.g. before 2024-11 a distributed Map's `MapStateExited` pointed
+   * at `MapRunSucceeded`, since then at `MapRunStarted`.
+   */
+  readonly compatibilityDate?: string;
+}
+
+/** @internal */
+export interface Compat {
+  /** Distributed Map: `MapStateExited.previousEventId` is `MapRunSucceeded` (AWS before 2024-11). */
+  readonly mapExitAfterMapRunSucceeded: boolean;
+  /** No `$$.Execution.RedriveCount` (AWS before redrive shipped, 2023-11). */
+  readonly noRedriveCount: boolean;
 }
 
 type Raw = Record<string, unknown>;
 
 /** @public */
-export function compileMachine(definition: unknown): Machine {
+export function compileMachine(definition: unknown, options: CompileOptions = {}): Machine {
   const def = (definition ?? {}) as Raw;
   const jsonataDefault = def.QueryLanguage === 'JSONata';
   const scopes = new Map<string, Scope>();
@@ -168,6 +188,10 @@ export function compileMachine(definition: unknown): Machine {
     scopes,
     timeoutSeconds: typeof def.TimeoutSeconds === 'number' ? def.TimeoutSeconds : undefined,
     queryLanguage: jsonataDefault ? 'JSONata' : 'JSONPath',
+    compat: {
+      mapExitAfterMapRunSucceeded: options.compatibilityDate !== undefined && options.compatibilityDate < '2024-11-01',
+      noRedriveCount: options.compatibilityDate !== undefined && options.compatibilityDate < '2023-11-15',
+    },
   };
 }
 

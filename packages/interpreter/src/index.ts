@@ -3,7 +3,7 @@
  * events AWS would. Pure: time, randomness and task outcomes arrive as inputs; effects leave as commands.
  * @packageDocumentation
  */
-export type { Machine } from './compile.js';
+export type { CompileOptions, Machine } from './compile.js';
 export { compileMachine } from './compile.js';
 export type { MapRunCounts, MapRunRecord } from './state.js';
 export { readMapRuns } from './state.js';

@@ -22,6 +22,23 @@ import { evalRule } from './states/choice.js';
 import type { Command, ExecutionInput, ExecutionSnapshot, StepOptions, StepResult } from './types.js';
 
 const NOT_TRUNCATED = { truncated: false } as const;
+/** Event types AWS records without a details member (AWS-recorded histories). */
+const NO_DETAILS = new Set([
+  'LambdaFunctionStarted',
+  'MapRunSucceeded',
+  'MapRunFailed',
+  'MapRunAborted',
+  'MapStateSucceeded',
+  'MapStateFailed',
+  'MapStateAborted',
+  'ParallelStateStarted',
+  'ParallelStateSucceeded',
+  'ParallelStateFailed',
+  'ParallelStateAborted',
+  'TaskStateAborted',
+  'WaitStateAborted',
+  'PassStateAborted',
+]);
 /** AWS's payload limit: 256 KiB of UTF-8. */
 export const PAYLOAD_LIMIT = 262144;
 
@@ -62,7 +79,8 @@ class Run {
     if (this.hidden) return prev;
     const id = this.s.nextEventId++;
     const ev: Record<string, unknown> = { timestamp: this.at, type, id, previousEventId: prev };
-    if (details) ev[member ?? detailsMember(type)] = details;
+    if (details && !(NO_DETAILS.has(type) && Object.keys(details).length === 0))
+      ev[member ?? detailsMember(type)] = details;
     this.events.push(ev as HistoryEvent);
     return id;
   }
@@ -115,7 +133,7 @@ class Run {
         StartTime: isoTime(info.startTime),
         Name: info.executionName,
         RoleArn: info.roleArn,
-        RedriveCount: info.redriveCount,
+        ...(this.machine.compat.noRedriveCount ? {} : { RedriveCount: info.redriveCount }),
       },
       StateMachine: { Id: info.stateMachineArn, Name: info.stateMachineName },
       State: state,
@@ -703,7 +721,13 @@ class Run {
     await this.stateError(t, st, f.error, cause, failId);
   }
 
-  async stateError(t: Thread, st: CState, error: string, cause: string | undefined, failId: number): Promise<void> {
+  async stateError(
+    t: Thread,
+    st: CState,
+    error: string | undefined,
+    cause: string | undefined,
+    failId: number,
+  ): Promise<void> {
     t.last = failId;
     t.task = undefined;
     for (let i = 0; i < st.retry.length; i++) {
@@ -730,7 +754,7 @@ class Run {
       if (st.type === 'Map' && t.frame?.mapRun !== undefined) this.finishMapRun(t.frame, 'FAILED');
     }
     t.frame = undefined;
-    const errorOutput = { Error: error, Cause: cause ?? '' };
+    const errorOutput = { Error: error ?? '', Cause: cause ?? '' };
     for (const c of st.catch) {
       if (!matches(c.errorEquals, error)) continue;
       await this.catchWith(t, st, c, errorOutput, failId);
@@ -805,7 +829,7 @@ class Run {
       this.flushStarted();
       this.abortChildren(parent, failId);
     }
-    await this.stateError(parent, pst, error ?? '', cause, failId);
+    await this.stateError(parent, pst, error, cause, failId);
     this.resume(parent);
   }
 
@@ -1191,7 +1215,8 @@ class Run {
   async retryWork(t: Thread, st: CState): Promise<void> {
     switch (st.type) {
       case 'Task':
-        this.schedule(t, st);
+        // Parameters are evaluated again: `$$.State.RetryCount` changes (AWS-recorded)
+        await this.execTask(t, st);
         return;
       case 'Parallel':
         this.startParallel(t, st);
@@ -1249,7 +1274,6 @@ class Run {
     const st = this.stateOf(t);
     this.emit('ParallelStateSucceeded', frame.lastEvent, {});
     t.frame = undefined;
-    t.phase = 'enter';
     const result = frame.results;
     const prev = frame.lastEvent;
     this.deferred.push(async () => {
@@ -1309,7 +1333,10 @@ class Run {
     float: boolean,
   ): Promise<number> {
     if (d.k === 'path') {
-      const v = applyPath(d.path, this.pathEnv(t, st, t.input));
+      let v = applyPath(d.path, this.pathEnv(t, st, t.input));
+      // AWS parses numeric strings ("1") like numbers
+      if (typeof v === 'string' && (float ? /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/ : /^\s*-?\d+\s*$/).test(v))
+        v = Number(v);
       const ok = typeof v === 'number' && (float || Number.isInteger(v));
       if (!ok) {
         const shown = typeof v === 'string' ? v : JSON.stringify(v);
@@ -1519,14 +1546,13 @@ class Run {
     if (st.distributed) {
       const runEvent = this.emit('MapRunSucceeded', frame.lastEvent, {});
       this.finishMapRun(frame, 'SUCCEEDED');
-      exitPrev = frame.lastEvent; // MapRunStarted
+      exitPrev = this.machine.compat.mapExitAfterMapRunSucceeded ? runEvent : frame.lastEvent; // MapRunStarted
       last = runEvent;
       this.emit('MapStateSucceeded', last, {});
     } else {
       this.emit('MapStateSucceeded', last, {});
     }
     t.frame = undefined;
-    t.phase = 'enter';
     const result = frame.results;
     this.deferred.push(async () => {
       this.focus(t);
@@ -1565,7 +1591,7 @@ function counts(total: number) {
   return { pending: total, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total, resultsWritten: 0 };
 }
 
-function matches(errorEquals: readonly string[], error: string): boolean {
+function matches(errorEquals: readonly string[], error: string | undefined): boolean {
   for (const e of errorEquals) {
     if (e === error) return true;
     if (e === ERR.ALL && error !== ERR.Runtime) return true;

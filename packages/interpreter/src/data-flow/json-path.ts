@@ -148,7 +148,8 @@ class Parser {
     this.i++;
     let out = '';
     while (this.i < this.s.length && this.s[this.i] !== q) {
-      if (this.s[this.i] === '\\' && this.i + 1 < this.s.length) {
+      // Jayway unescapes only the quote character itself; other backslashes are literal
+      if (this.s[this.i] === '\\' && this.s[this.i + 1] === q) {
         this.i++;
       }
       out += this.s[this.i];
