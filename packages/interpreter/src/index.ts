@@ -8,6 +8,8 @@ export { compileMachine } from './compile.js';
 export type { MapRunCounts, MapRunRecord } from './state.js';
 export { readMapRuns } from './state.js';
 export { step } from './step.js';
+export type { InspectionLevel, TestStateOptions, TestStateResult } from './test-state.js';
+export { testState } from './test-state.js';
 export type {
   Command,
   ExecutionInfo,

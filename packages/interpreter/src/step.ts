@@ -54,7 +54,8 @@ export async function step(
   return { snapshot: run.s, events: run.events, commands: run.commands };
 }
 
-class Run {
+/** @internal */
+export class Run {
   s!: Snapshot;
   readonly events: HistoryEvent[] = [];
   readonly commands: Command[] = [];
@@ -125,7 +126,8 @@ class Run {
   context(t: Thread, st: CState, extra?: { token?: string; item?: { Index: number; Value: unknown } }): unknown {
     const info = this.s.info;
     const state: Record<string, unknown> = { Name: st.name, EnteredTime: isoTime(t.enteredAt) };
-    if (st.retry.length > 0) state.RetryCount = t.retryCount;
+    // AWS shows RetryCount in the states that can retry (Task, Parallel, Map)
+    if (st.type === 'Task' || st.type === 'Parallel' || st.type === 'Map') state.RetryCount = t.retryCount;
     const ctx: Record<string, unknown> = {
       Execution: {
         Id: info.executionArn,
