@@ -4,6 +4,8 @@
  */
 import type { Clock, InvokerRegistry, Service, TaskInvoker } from '@statecraft/engine';
 import { createClock, createInvokerRegistry } from '@statecraft/engine';
+import type { LambdaFunction, MockConfig } from '@statecraft/integrations';
+import { createHandleNestedExecutions, createIntegrationInvokers } from '@statecraft/integrations';
 import type { SfnService } from '@statecraft/sfn';
 import { createSfnService } from '@statecraft/sfn';
 import type { StorageDriver } from '@statecraft/storage';
@@ -30,6 +32,24 @@ export interface StatecraftOptions {
   readonly invokers?: readonly TaskInvoker[];
   /** Where background failures are reported (default: console.error). */
   readonly onError?: (err: unknown) => void;
+  /**
+   * In-process Lambda handlers by function name: `async (event, context) => result`. Throwing an error
+   * fails the invocation with `errorType` = the error's `name`. A function ARN or `lambda:invoke` naming
+   * `<name>` (in any account or region) runs it.
+   */
+  readonly functions?: Readonly<Record<string, LambdaFunction>>;
+  /** An HTTP Lambda endpoint for functions not in `functions` (Step Functions Local's `LAMBDA_ENDPOINT`). */
+  readonly lambdaEndpoint?: string;
+  /**
+   * Endpoints that optimised and `aws-sdk:*` integrations are forwarded to, by service (`sqs`, `sns`,
+   * `dynamodb`, `events`, `sfn`, `ecs`, `glue`, `sagemaker`): Step Functions Local's `SQS_ENDPOINT`, ….
+   */
+  readonly serviceEndpoints?: Readonly<Record<string, string>>;
+  /**
+   * A Step Functions Local mock configuration (the object, or the JSON text of the file `SFN_MOCK_CONFIG`
+   * names). Executions started with `<state machine ARN>#<TestCase>` get the test case's mocked responses.
+   */
+  readonly mockConfig?: MockConfig | string;
 }
 
 /** A running emulator. @public */
@@ -53,7 +73,20 @@ export function createStatecraft(options: StatecraftOptions = {}): Statecraft {
   const region = options.region ?? 'us-east-1';
   const store = options.store ?? createMemoryDriver();
   const clock = options.clock ?? createClock({ mode: 'real' });
-  const invokers = createInvokerRegistry(options.invokers ?? []);
+  let self: Statecraft | undefined;
+  const integrations = createIntegrationInvokers({
+    ...(options.functions ? { functions: options.functions } : {}),
+    ...(options.lambdaEndpoint ? { lambdaEndpoint: options.lambdaEndpoint } : {}),
+    ...(options.serviceEndpoints ? { serviceEndpoints: options.serviceEndpoints } : {}),
+    ...(options.mockConfig !== undefined ? { mockConfig: options.mockConfig } : {}),
+    nested: createHandleNestedExecutions((request) => self!.handle(request), { region, accountId }),
+  });
+  // Mocks first (they take precedence for mapped states), then the caller's invokers, then the integrations.
+  const invokers = createInvokerRegistry([
+    ...(integrations.mockInvoker ? [integrations.mockInvoker] : []),
+    ...(options.invokers ?? []),
+    ...integrations.invokers,
+  ]);
   const sfn = createSfnService({
     store,
     clock,
@@ -91,6 +124,7 @@ export function createStatecraft(options: StatecraftOptions = {}): Statecraft {
       await store.destroy();
     },
   };
+  self = instance;
   const inner = createAwsHandler({
     services,
     accountId,
