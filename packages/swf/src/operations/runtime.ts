@@ -1,0 +1,433 @@
+/**
+ * The SWF runtime: units of work over the store. A unit of work loads the runs it touches, feeds inputs to
+ * their pure {@link Execution} machines, carries cross-run commands (child starts, signals, parent
+ * notifications, child policies, continue-as-new) through the other runs, then writes every run's events,
+ * snapshot, queued tasks and timers in the same store transaction. After the commit it arms the scheduler,
+ * wakes long polls and starts Lambda invocations.
+ */
+import type { Clock, InvokerRegistry, Scheduler, Waiters } from '@statecraft/engine';
+import type { StorageDriver, StorageTx } from '@statecraft/storage';
+import { ConcurrencyError } from '@statecraft/storage';
+import { Execution } from '../model/execution.js';
+import type { ExecutionState, StartParams, TypeInfoLike, TypeRef } from '../model/types.js';
+import {
+  activityQueue,
+  C,
+  decisionQueue,
+  domainKey,
+  executionKey,
+  historyStream,
+  openKey,
+  timerId,
+  typeKey,
+} from './keys.js';
+
+/** A stored workflow or activity type. @internal */
+export interface TypeRecord {
+  readonly kind: 'workflow' | 'activity';
+  readonly name: string;
+  readonly version: string;
+  readonly status: 'REGISTERED' | 'DEPRECATED';
+  readonly description?: string;
+  readonly creationDate: number;
+  readonly deprecationDate?: number;
+  readonly defaults: Record<string, unknown>;
+}
+
+/** A queued decision or activity task. @internal */
+export interface TaskPayload {
+  readonly runId: string;
+  readonly scheduledEventId: number;
+}
+
+interface TimerPayload {
+  readonly runId: string;
+  readonly name: string;
+}
+
+/** @internal */
+export interface RuntimeDeps {
+  readonly store: StorageDriver;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly waiters: Waiters;
+  readonly invokers?: InvokerRegistry;
+  readonly newRunId: () => string;
+  readonly onError: (err: unknown) => void;
+}
+
+interface PostCommit {
+  notify: Set<string>;
+  arm: number[];
+  lambdas: { runId: string; scheduledEventId: number; name: string; input?: string; ex: ExecutionState }[];
+}
+
+/** @internal */
+export class UnitOfWork {
+  private readonly machines = new Map<string, Execution>();
+  private readonly cursors = new Map<Execution, number>();
+
+  constructor(
+    readonly tx: StorageTx,
+    readonly rt: Runtime,
+    readonly at: number,
+  ) {}
+
+  /** Loads a run by runId (any domain). */
+  async load(runId: string): Promise<Execution | undefined> {
+    const cached = this.machines.get(runId);
+    if (cached) return cached;
+    const key = await this.tx.get<string>(C.runs, runId);
+    if (key === undefined) return undefined;
+    const state = await this.tx.get<ExecutionState>(C.executions, key);
+    if (!state) return undefined;
+    const ex = new Execution(state);
+    this.machines.set(runId, ex);
+    return ex;
+  }
+
+  /** Loads a run of a domain by runId. */
+  async loadIn(region: string, accountId: string, domain: string, runId: string): Promise<Execution | undefined> {
+    const ex = await this.load(runId);
+    if (!ex) return undefined;
+    const s = ex.state;
+    return s.region === region && s.accountId === accountId && s.domain === domain ? ex : undefined;
+  }
+
+  /** The open run of a workflowId in a domain. */
+  async findOpen(
+    region: string,
+    accountId: string,
+    domain: string,
+    workflowId: string,
+  ): Promise<Execution | undefined> {
+    for (const ex of this.machines.values()) {
+      const s = ex.state;
+      if (
+        ex.open &&
+        s.workflowId === workflowId &&
+        s.domain === domain &&
+        s.region === region &&
+        s.accountId === accountId
+      )
+        return ex;
+    }
+    const runId = await this.tx.get<string>(C.open, openKey(domainKey(region, accountId, domain), workflowId));
+    if (runId === undefined) return undefined;
+    const ex = await this.load(runId);
+    return ex?.open ? ex : undefined;
+  }
+
+  async type(region: string, accountId: string, domain: string, kind: 'workflow' | 'activity', ref: TypeRef) {
+    if (typeof ref?.name !== 'string' || typeof ref?.version !== 'string') return undefined;
+    return this.tx.get<TypeRecord>(C.types, typeKey(domainKey(region, accountId, domain), kind, ref.name, ref.version));
+  }
+
+  add(ex: Execution): void {
+    this.machines.set(ex.state.runId, ex);
+  }
+
+  /** Starts a new run: its events, timers and first decision task. */
+  start(p: StartParams, at = this.at): Execution {
+    const ex = Execution.start(p, at);
+    this.add(ex);
+    return ex;
+  }
+
+  /** Carries out cross-run commands until none is left. */
+  async drain(): Promise<void> {
+    for (let progress = true; progress; ) {
+      progress = false;
+      for (const ex of [...this.machines.values()]) {
+        let i = this.cursors.get(ex) ?? 0;
+        while (i < ex.commands.length) {
+          const cmd = ex.commands[i++]!;
+          this.cursors.set(ex, i);
+          progress = true;
+          await this.carryOut(ex, cmd);
+        }
+      }
+    }
+  }
+
+  private async carryOut(ex: Execution, cmd: Execution['commands'][number]): Promise<void> {
+    const at = this.at;
+    const s = ex.state;
+    switch (cmd.type) {
+      case 'startChild': {
+        const running = await this.findOpen(s.region, s.accountId, s.domain, cmd.start.workflowId);
+        if (running) {
+          ex.startChildFailed(cmd.initiatedEventId, 'WORKFLOW_ALREADY_RUNNING', undefined, at);
+          return;
+        }
+        this.start(cmd.start, at);
+        ex.childStarted(cmd.initiatedEventId, cmd.start.runId, at);
+        return;
+      }
+      case 'continueAsNew': {
+        this.start(cmd.start, at);
+        const parent = cmd.start.parent;
+        if (parent) (await this.load(parent.runId))?.childContinued(parent.initiatedEventId, cmd.start.runId);
+        return;
+      }
+      case 'signalExternal':
+      case 'cancelExternal': {
+        const target = cmd.runId
+          ? await this.loadIn(s.region, s.accountId, s.domain, cmd.runId)
+          : await this.findOpen(s.region, s.accountId, s.domain, cmd.workflowId);
+        const ok = target?.open && target.state.workflowId === cmd.workflowId;
+        if (ok && target) {
+          const external = { execution: ex.execution, initiatedEventId: cmd.initiatedEventId };
+          if (cmd.type === 'signalExternal') target.signal(cmd.signalName, cmd.input, at, external);
+          else target.requestCancel(at, external);
+        }
+        ex.externalDone(
+          cmd.type === 'signalExternal' ? 'signal' : 'cancel',
+          cmd.initiatedEventId,
+          ok ? target!.state.runId : undefined,
+          at,
+        );
+        return;
+      }
+      case 'notifyParent': {
+        const parent = await this.load(cmd.parentRunId);
+        parent?.childClosed(cmd.initiatedEventId, cmd.eventType, cmd.attrs, at);
+        return;
+      }
+      case 'childPolicy': {
+        for (const c of cmd.children) {
+          const child = await this.load(c.runId);
+          if (!child?.open) continue;
+          if (cmd.policy === 'TERMINATE') child.terminate(at, { cause: 'CHILD_POLICY_APPLIED' });
+          else if (cmd.policy === 'REQUEST_CANCEL') child.requestCancel(at, undefined, 'CHILD_POLICY_APPLIED');
+        }
+        return;
+      }
+      case 'invokeLambda':
+        ex.lambdaStarted(cmd.scheduledEventId, at);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Writes every touched run. Returns what to do after the transaction commits. */
+  async commit(): Promise<PostCommit> {
+    await this.drain();
+    const post: PostCommit = { notify: new Set(), arm: [], lambdas: [] };
+    const tx = this.tx;
+    for (const ex of this.machines.values()) {
+      if (ex.events.length === 0 && !ex.isNew && ex.commands.length === 0) {
+        // Heartbeats change the snapshot without events.
+        await this.putState(ex);
+        continue;
+      }
+      const s = ex.state;
+      const dKey = domainKey(s.region, s.accountId, s.domain);
+      if (ex.events.length > 0) await tx.appendEvents(historyStream(s.runId), ex.storedCount + 1, ex.events);
+      if (ex.isNew) await tx.put(C.runs, s.runId, executionKey(dKey, s.runId));
+      await this.putState(ex);
+      const oKey = openKey(dKey, s.workflowId);
+      if (s.status === 'OPEN') {
+        if (ex.isNew) await tx.put(C.open, oKey, s.runId);
+      } else if ((await tx.get<string>(C.open, oKey)) === s.runId) {
+        await tx.delete(C.open, oKey);
+      }
+      for (const cmd of ex.commands) {
+        switch (cmd.type) {
+          case 'enqueueDecision':
+          case 'enqueueActivity': {
+            const q =
+              cmd.type === 'enqueueDecision' ? decisionQueue(dKey, cmd.taskList) : activityQueue(dKey, cmd.taskList);
+            await tx.enqueueTask<TaskPayload>(q, {
+              id: `${s.runId}:${cmd.scheduledEventId}`,
+              payload: { runId: s.runId, scheduledEventId: cmd.scheduledEventId },
+              availableAt: cmd.at,
+              priority: cmd.priority,
+            });
+            post.notify.add(q);
+            break;
+          }
+          case 'removeDecision':
+            await tx.removeTask(decisionQueue(dKey, cmd.taskList), `${s.runId}:${cmd.scheduledEventId}`);
+            break;
+          case 'removeActivity':
+            await tx.removeTask(activityQueue(dKey, cmd.taskList), `${s.runId}:${cmd.scheduledEventId}`);
+            break;
+          case 'setTimer':
+            await tx.putTimer<TimerPayload>({
+              id: timerId(s.runId, cmd.name),
+              fireAt: cmd.fireAt,
+              payload: { runId: s.runId, name: cmd.name },
+            });
+            post.arm.push(cmd.fireAt);
+            break;
+          case 'clearTimer':
+            await tx.deleteTimer(timerId(s.runId, cmd.name));
+            break;
+          case 'invokeLambda':
+            if (s.status === 'OPEN') {
+              post.lambdas.push({
+                runId: s.runId,
+                scheduledEventId: cmd.scheduledEventId,
+                name: cmd.name,
+                ...(cmd.input !== undefined ? { input: cmd.input } : {}),
+                ex: s,
+              });
+            }
+            break;
+          default:
+            break;
+        }
+      }
+    }
+    return post;
+  }
+
+  private async putState(ex: Execution): Promise<void> {
+    const s = ex.state;
+    await this.tx.put(C.executions, executionKey(domainKey(s.region, s.accountId, s.domain), s.runId), s);
+  }
+}
+
+/** A type as the decision engine sees it. @internal */
+export function typeInfoLike(t: TypeRecord | undefined): TypeInfoLike | undefined {
+  return t ? { status: t.status, defaults: t.defaults } : undefined;
+}
+
+/** @internal */
+export class Runtime {
+  private armedAt: number | undefined;
+  private dueRun: Promise<void> | undefined;
+  private dueAgain = false;
+  private generation = 0;
+
+  constructor(readonly deps: RuntimeDeps) {}
+
+  /** Runs `work` in one unit of work and carries out what follows the commit. Retries on write conflicts. */
+  async run<T>(work: (uow: UnitOfWork) => Promise<T>, at?: number): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const now = at ?? this.deps.clock.now();
+        const { result, post } = await this.deps.store.transaction(async (tx) => {
+          const uow = new UnitOfWork(tx, this, now);
+          const result = await work(uow);
+          const post = await uow.commit();
+          return { result, post };
+        });
+        this.afterCommit(post);
+        return result;
+      } catch (err) {
+        if (err instanceof ConcurrencyError && attempt < 5) continue;
+        throw err;
+      }
+    }
+  }
+
+  private afterCommit(post: PostCommit): void {
+    for (const q of post.notify) this.deps.waiters.notify(q);
+    for (const t of post.arm) this.arm(t);
+    for (const l of post.lambdas) void this.invokeLambda(l).catch(this.deps.onError);
+  }
+
+  /** Arms the scheduler for the earliest known SWF timer. */
+  private arm(fireAt: number): void {
+    if (this.armedAt !== undefined && this.armedAt <= fireAt) return;
+    this.armedAt = fireAt;
+    const gen = this.generation;
+    this.deps.scheduler.schedule('swf:next-timer', fireAt, async () => {
+      if (gen !== this.generation) return;
+      this.armedAt = undefined;
+      await this.runDue();
+    });
+  }
+
+  /** Fires every SWF timer that is due (lazily before requests, and from the scheduler). */
+  runDue(): Promise<void> {
+    if (this.dueRun) {
+      this.dueAgain = true;
+      return this.dueRun;
+    }
+    const go = async () => {
+      try {
+        do {
+          this.dueAgain = false;
+          for (let round = 0; round < 100; round++) {
+            const now = this.deps.clock.now();
+            const fired = await this.run(async (uow) => {
+              const due = (await uow.tx.dueTimers<TimerPayload>(now, 10_000)).filter((t) => t.id.startsWith('swf:'));
+              for (const t of due) {
+                await uow.tx.deleteTimer(t.id);
+                const ex = await uow.load(t.payload.runId);
+                ex?.fire(t.payload.name, t.fireAt);
+              }
+              return due.length;
+            }, now);
+            if (fired === 0) break;
+          }
+        } while (this.dueAgain);
+        const next = await this.deps.store.transaction(async (tx) => {
+          const all = await tx.dueTimers<TimerPayload>(Number.MAX_SAFE_INTEGER, 10_000);
+          return all.find((t) => t.id.startsWith('swf:'));
+        });
+        if (next) this.arm(next.fireAt);
+      } finally {
+        this.dueRun = undefined;
+      }
+    };
+    this.dueRun = go();
+    return this.dueRun;
+  }
+
+  private async invokeLambda(l: PostCommit['lambdas'][number]): Promise<void> {
+    const s = l.ex;
+    const invoker = this.deps.invokers?.find(l.name);
+    let outcome: { ok: true; result?: string } | { ok: false; reason?: string; details?: string };
+    if (!invoker) {
+      outcome = {
+        ok: false,
+        reason: 'Lambda.ResourceNotFoundException',
+        details: `[statecraft] No task invoker is configured for Lambda function '${l.name}'. Register an invoker (functions, LAMBDA_ENDPOINT).`,
+      };
+    } else {
+      let parameters: unknown = l.input;
+      try {
+        parameters = l.input === undefined ? {} : JSON.parse(l.input);
+      } catch {}
+      const executionArn = `arn:aws:swf:${s.region}:${s.accountId}:/domain/${s.domain}/${s.workflowId}/${s.runId}`;
+      try {
+        const res = await invoker.invoke(
+          {
+            resource: l.name,
+            parameters,
+            executionArn,
+            stateMachineArn: executionArn,
+            stateName: l.name,
+            region: s.region,
+            accountId: s.accountId,
+            attempt: 0,
+          },
+          { signal: new AbortController().signal, now: () => this.deps.clock.now() },
+        );
+        if (res.type === 'pending') return;
+        outcome =
+          res.type === 'succeeded'
+            ? { ok: true, result: typeof res.output === 'string' ? res.output : JSON.stringify(res.output ?? null) }
+            : { ok: false, reason: res.error, ...(res.cause !== undefined ? { details: res.cause } : {}) };
+      } catch (err) {
+        outcome = { ok: false, reason: 'Lambda.ServiceException', details: String(err) };
+      }
+    }
+    await this.runDue();
+    await this.run(async (uow) => {
+      (await uow.load(l.runId))?.lambdaDone(l.scheduledEventId, outcome, uow.at);
+    });
+  }
+
+  /** Drops pending scheduler work (reset). */
+  clear(): void {
+    this.generation++;
+    this.armedAt = undefined;
+    this.deps.scheduler.cancel('swf:next-timer');
+  }
+}
