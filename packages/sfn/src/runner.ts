@@ -7,7 +7,24 @@ import type { Clock, InvokerRegistry, Scheduler, SerialQueues, TaskCall, TaskOut
 import type { Command, ExecutionInput, Machine } from '@statecraft/interpreter';
 import { compileMachine, step } from '@statecraft/interpreter';
 import type { StorageDriver } from '@statecraft/storage';
-import { C, type ExecutionRecord } from './records.js';
+import { C, type ExecutionRecord, type TokenRecord } from './records.js';
+
+/** Activity resources: `arn:aws:states:<region>:<account>:activity:<name>`. @internal */
+export const ACTIVITY_RE = /^arn:[^:]+:states:[^:]+:\d{12}:activity:[^:]+$/;
+
+/** The task queue of an activity. @internal */
+export function activityQueue(activityArn: string): string {
+  return `sfn:activity:${activityArn}`;
+}
+
+/** A fresh opaque task token (AWS's are long base64 strings). @internal */
+export function createTaskToken(): string {
+  const bytes = new Uint8Array(96);
+  globalThis.crypto.getRandomValues(bytes);
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return `AQC${btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+}
 
 /** @internal */
 export interface RunnerDeps {
@@ -21,12 +38,20 @@ export interface RunnerDeps {
   readonly onError: (err: unknown) => void;
   /** Called after an execution closes (waiters for sync executions, map-run parents...). */
   readonly onClosed?: (record: ExecutionRecord) => void;
+  /** Called after an activity task was queued (wakes long polls). */
+  readonly onActivityTask?: (activityArn: string) => void;
+}
+
+/** @internal */
+export interface FeedOptions {
+  /** Feed a closed execution too (RedriveExecution). */
+  readonly reopen?: boolean;
 }
 
 /** @internal */
 export interface Runner {
   /** Feeds one input to an execution and carries out the resulting commands. */
-  feed(executionArn: string, input: ExecutionInput): Promise<ExecutionRecord | undefined>;
+  feed(executionArn: string, input: ExecutionInput, options?: FeedOptions): Promise<ExecutionRecord | undefined>;
   machineFor(definition: string): Machine;
   /** Drops in-memory caches and pending timers (reset). */
   clear(): void;
@@ -47,24 +72,31 @@ export function createRunner(deps: RunnerDeps): Runner {
     return m;
   };
 
-  const feed = (executionArn: string, input: ExecutionInput): Promise<ExecutionRecord | undefined> => {
+  const feed = (
+    executionArn: string,
+    input: ExecutionInput,
+    options: FeedOptions = {},
+  ): Promise<ExecutionRecord | undefined> => {
     const gen = generation;
     return deps.queues.run(executionArn, async () => {
       if (gen !== generation) return undefined;
       const record = await deps.store.transaction(async (tx) => {
         const rec = await tx.get<ExecutionRecord>(C.executions, executionArn);
         if (!rec) return undefined;
-        if (rec.snapshot && rec.snapshot.status !== 'RUNNING') return undefined;
+        if (rec.snapshot && rec.snapshot.status !== 'RUNNING' && !options.reopen) return undefined;
         const machine = machineFor(rec.definition);
         const result = await step(machine, rec.snapshot, input);
         const from = rec.snapshot?.nextEventId ?? 1;
         if (result.events.length > 0) await tx.appendEvents(executionArn, from, result.events);
         const closed = result.snapshot.status !== 'RUNNING';
+        const reopened = !closed && rec.status !== 'RUNNING';
+        const { stopDate: _stop, ...open } = rec;
         const next: ExecutionRecord = {
-          ...rec,
+          ...(reopened ? open : rec),
           snapshot: result.snapshot,
           status: result.snapshot.status,
-          ...(closed ? { stopDate: input.at } : {}),
+          ...(closed && rec.status === 'RUNNING' ? { stopDate: input.at } : {}),
+          ...(reopened ? { redriveCount: rec.redriveCount + 1, redriveDate: input.at } : {}),
         };
         await tx.put(C.executions, executionArn, next);
         return { next, commands: result.commands };
@@ -72,7 +104,8 @@ export function createRunner(deps: RunnerDeps): Runner {
       if (!record) return undefined;
       for (const cmd of record.commands) carryOut(executionArn, cmd);
       if (record.next.status !== 'RUNNING') {
-        for (const cmd of record.commands) if (cmd.type === 'StartTimer') deps.scheduler.cancel(cmd.timerId);
+        for (const cmd of record.commands)
+          if (cmd.type === 'StartTimer') deps.scheduler.cancel(`${executionArn}#${cmd.timerId}`);
         deps.onClosed?.(record.next);
       }
       return record.next;
@@ -101,13 +134,26 @@ export function createRunner(deps: RunnerDeps): Runner {
         break;
       }
       case 'CancelTask':
+        if (cmd.taskToken !== undefined) void cancelToken(cmd.taskToken).catch(deps.onError);
         break;
     }
+  };
+
+  const closeToken = (token: string) => cancelToken(token);
+  const cancelToken = async (token: string) => {
+    await deps.store.transaction(async (tx) => {
+      const rec = await tx.get<TokenRecord>(C.tokens, token);
+      if (rec?.activityArn) await tx.removeTask(activityQueue(rec.activityArn), token);
+      if (rec) await tx.put(C.tokens, token, { ...rec, closed: true });
+    });
   };
 
   const carryOutInvoke = async (executionArn: string, cmd: Extract<Command, { type: 'InvokeTask' }>) => {
     const rec = await deps.store.transaction((tx) => tx.get<ExecutionRecord>(C.executions, executionArn));
     const parsed = /^arn:[^:]+:states:([^:]+):(\d{12}):/.exec(executionArn);
+    const callback = cmd.resource.endsWith('.waitForTaskToken');
+    const activity = ACTIVITY_RE.test(cmd.resource);
+    const token = callback || activity ? (cmd.taskToken ?? createTaskToken()) : undefined;
     const call: TaskCall = {
       resource: cmd.resource,
       parameters: cmd.parameters,
@@ -118,9 +164,34 @@ export function createRunner(deps: RunnerDeps): Runner {
       accountId: parsed?.[2] ?? deps.accountId,
       attempt: cmd.attempt,
       ...(rec?.testCase !== undefined ? { testCase: rec.testCase } : {}),
-      ...(cmd.taskToken !== undefined ? { taskToken: cmd.taskToken } : {}),
+      ...(token !== undefined ? { taskToken: token } : {}),
     };
+    if (token !== undefined) {
+      const tokenRec: TokenRecord = {
+        token,
+        executionArn,
+        taskId: cmd.taskId,
+        kind: activity ? 'activity' : 'callback',
+        ...(activity ? { activityArn: cmd.resource } : {}),
+        input: JSON.stringify(cmd.parameters ?? {}),
+        createdAt: deps.clock.now(),
+        ...(cmd.heartbeatSeconds !== undefined ? { heartbeatSeconds: cmd.heartbeatSeconds } : {}),
+        ...(cmd.timeoutSeconds !== undefined ? { timeoutSeconds: cmd.timeoutSeconds } : {}),
+      };
+      await deps.store.transaction(async (tx) => {
+        await tx.put(C.tokens, token, tokenRec);
+        if (activity) {
+          await tx.enqueueTask(activityQueue(cmd.resource), { id: token, payload: token, availableAt: 0 });
+        }
+      });
+      if (activity) {
+        deps.onActivityTask?.(cmd.resource);
+        return;
+      }
+    }
     const invoker = deps.invokers.find(cmd.resource, call);
+    // No service to call for a callback task: the token is all there is; SendTask* answers it.
+    if (callback && !invoker) return;
     const outcome: TaskOutcome = invoker
       ? await invoker
           .invoke(call, { signal: new AbortController().signal, now: () => deps.clock.now() })
@@ -131,6 +202,10 @@ export function createRunner(deps: RunnerDeps): Runner {
           cause: `[statecraft] No task invoker is configured for resource '${cmd.resource}'. Register a handler (functions, LAMBDA_ENDPOINT, a service *_ENDPOINT) or a mock configuration.`,
         };
     if (outcome.type === 'pending') return;
+    // A callback task's service call succeeded: the result arrives later through SendTask* on the token.
+    // (A mock configuration answers with the task's final outcome instead.)
+    if (callback && outcome.type === 'succeeded' && call.testCase === undefined) return;
+    if (token !== undefined) await closeToken(token);
     feedLater(executionArn, () =>
       outcome.type === 'succeeded'
         ? {
