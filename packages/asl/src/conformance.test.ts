@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { invalidDefinitionMessage, validateDefinition } from './index.js';
+import { invalidDefinitionMessage, parseDefinition, validateDefinition, variableReferences } from './index.js';
 
 const SHARED = fileURLToPath(new URL('../../../../shared/conformance/', import.meta.url));
 const ASL_INDEX = join(SHARED, 'asl', 'index.json');
@@ -108,5 +108,45 @@ describe.skipIf(!present)('sfn corpus definitions', () => {
   it.each(accepted)('accepted by AWS %s', (_l, s, c) => {
     const r = validateDefinition(substitute(s.input!.definition!, c), { type: s.input!.type });
     expect(r.diagnostics).toEqual([]);
+  });
+});
+
+describe.skipIf(!present)('sfn corpus variableReferences', () => {
+  const rows: Array<[string, string, Record<string, string[]>]> = [];
+  if (present) {
+    for (const p of listCases(SFN_DIR)) {
+      const c: Case = JSON.parse(readFileSync(p, 'utf8'));
+      let definition: string | undefined;
+      c.steps.forEach((s, i) => {
+        if (s.call === 'CreateStateMachine' && typeof s.input?.definition === 'string') definition = s.input.definition;
+        const expected = s.expect as
+          | { variableReferences?: Record<string, string[]>; definition?: unknown }
+          | undefined;
+        if (
+          (s.call === 'DescribeStateMachine' || s.call === 'DescribeStateMachineForExecution') &&
+          expected &&
+          definition
+        ) {
+          rows.push([
+            `${c.id}#${i}`,
+            substitute(
+              typeof expected.definition === 'string'
+                ? expected.definition
+                : expected.definition
+                  ? JSON.stringify(expected.definition)
+                  : definition,
+              c,
+            ),
+            expected.variableReferences ?? {},
+          ]);
+        }
+      });
+    }
+  }
+  it.each(rows)('%s', (_label, text, expected) => {
+    const { definition } = parseDefinition(text);
+    expect(definition).toBeDefined();
+    const sorted = Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, [...v].sort()]));
+    expect(variableReferences(definition!)).toEqual(sorted);
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkJsonata, isJsonataExpression, isReferencePath, parseIntrinsic, parsePath } from './index.js';
+import {
+  checkJsonata,
+  isJsonataExpression,
+  isReferencePath,
+  parseDefinition,
+  parseIntrinsic,
+  parsePath,
+  variableReferences,
+} from './index.js';
 
 describe('parsePath', () => {
   it.each([
@@ -192,5 +200,48 @@ describe('JSONata checks', () => {
     ['$$', { ok: false, kind: 'unsupported', message: "Reference to '$$' is not supported." }],
   ])('checkJsonata(%j)', (body, expected) => {
     expect(checkJsonata(body)).toEqual(expected);
+  });
+});
+
+describe('variableReferences', () => {
+  it('collects JSONPath and JSONata reads per state, nested states by their own names', () => {
+    const { definition } = parseDefinition(
+      JSON.stringify({
+        StartAt: 'A',
+        States: {
+          A: {
+            Type: 'Pass',
+            InputPath: '$x',
+            Parameters: { 'p.$': "States.Format('{}', $y.z)", lit: '$no' },
+            Assign: { 'w.$': '$w' },
+            Next: 'M',
+          },
+          M: {
+            Type: 'Map',
+            ItemsPath: '$items',
+            ItemProcessor: {
+              StartAt: 'I',
+              States: {
+                I: {
+                  Type: 'Pass',
+                  QueryLanguage: 'JSONata',
+                  Output: '{% $sum($a) + ($b := 1; $b) + $states.input.c %}',
+                  End: true,
+                },
+              },
+            },
+            Next: 'C',
+          },
+          C: {
+            Type: 'Choice',
+            Choices: [{ Not: { Variable: '$v', StringEqualsPath: '$u' }, Next: 'E' }],
+            Default: 'E',
+          },
+          E: { Type: 'Succeed' },
+        },
+      }),
+    );
+    expect(definition).toBeDefined();
+    expect(variableReferences(definition!)).toEqual({ A: ['w', 'x', 'y'], M: ['items'], I: ['a'], C: ['u', 'v'] });
   });
 });

@@ -7,6 +7,7 @@
  *   `truncated`).
  * - {@link invalidDefinitionMessage}: the `InvalidDefinition` message of CreateStateMachine/UpdateStateMachine.
  * - Grammar helpers for the interpreter: {@link parsePath}, {@link parseIntrinsic}, {@link checkJsonata}.
+ * - {@link variableReferences}: the `variableReferences` map of DescribeStateMachine.
  *
  * Pure and browser-safe: no I/O, no `node:` imports, never throws on any input.
  *
@@ -66,3 +67,4 @@ export type { ParsedPath, PathParseResult, PathRoot, PathSegment } from './paths
 export { isPath, isReferencePath, parsePath } from './paths.js';
 export type { ValidateOptions, ValidateResult } from './validate.js';
 export { isRfc3339Timestamp, validateDefinition } from './validate.js';
+export { variableReferences } from './variables.js';
