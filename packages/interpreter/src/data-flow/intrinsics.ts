@@ -218,7 +218,8 @@ export function evalIntrinsic(call: IntrinsicCall, env: IntrinsicEnv): unknown {
       const s = needString(name, args[0]);
       if (s.trim() === '') return null;
       try {
-        return JSON.parse(s);
+        const v = JSON.parse(s);
+        return Object.is(v, -0) ? 0 : v;
       } catch {
         throw new IntrinsicError(`The function '${name}' could not parse '${s}' as JSON.`);
       }
