@@ -7,7 +7,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { invalidDefinitionMessage, parseDefinition, validateDefinition, variableReferences } from './index.js';
+import {
+  invalidDefinitionMessage,
+  parseDefinition,
+  validateDefinition,
+  validateStateDefinition,
+  variableReferences,
+} from './index.js';
 
 const SHARED = fileURLToPath(new URL('../../../../shared/conformance/', import.meta.url));
 const ASL_INDEX = join(SHARED, 'asl', 'index.json');
@@ -148,5 +154,29 @@ describe.skipIf(!present)('sfn corpus variableReferences', () => {
     expect(definition).toBeDefined();
     const sorted = Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, [...v].sort()]));
     expect(variableReferences(definition!)).toEqual(sorted);
+  });
+});
+
+describe.skipIf(!present)('sfn corpus TestState definitions', () => {
+  const rows: Array<[string, string, string]> = [];
+  if (present) {
+    for (const p of listCases(SFN_DIR)) {
+      const c: Case = JSON.parse(readFileSync(p, 'utf8'));
+      c.steps.forEach((s, i) => {
+        const message = s.expectError?.message;
+        if (
+          s.call === 'TestState' &&
+          typeof s.input?.definition === 'string' &&
+          message?.startsWith('Invalid State Machine Definition')
+        ) {
+          rows.push([`${c.id}#${i}`, substitute(s.input.definition, c), message]);
+        }
+      });
+    }
+  }
+  it.each(rows)('%s', (_label, text, message) => {
+    const whole = /"StartAt"/.test(text) && /"States"/.test(text);
+    const r = whole ? validateDefinition(text) : validateStateDefinition(text);
+    expect(invalidDefinitionMessage(r.diagnostics)).toBe(message);
   });
 });

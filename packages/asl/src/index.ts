@@ -66,5 +66,5 @@ export { parseDefinition } from './parse.js';
 export type { ParsedPath, PathParseResult, PathRoot, PathSegment } from './paths.js';
 export { isPath, isReferencePath, parsePath } from './paths.js';
 export type { ValidateOptions, ValidateResult } from './validate.js';
-export { isRfc3339Timestamp, validateDefinition } from './validate.js';
+export { isRfc3339Timestamp, validateDefinition, validateStateDefinition } from './validate.js';
 export { variableReferences } from './variables.js';

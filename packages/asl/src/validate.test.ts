@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type Diagnostic, invalidDefinitionMessage, parseDefinition, validateDefinition } from './index.js';
+import {
+  type Diagnostic,
+  invalidDefinitionMessage,
+  parseDefinition,
+  validateDefinition,
+  validateStateDefinition,
+} from './index.js';
 
 type Obj = Record<string, unknown>;
 
@@ -805,5 +811,26 @@ describe('options and parseDefinition', () => {
     const def = one(task({ Resource: 'arn:aws:states:::states:startExecution.sync' }));
     expect(parseDefinition(def).definition).toBeDefined();
     expect(parseDefinition(def, { type: 'EXPRESS' }).definition).toBeUndefined();
+  });
+});
+
+describe('validateStateDefinition (TestState)', () => {
+  it('reports locations under /States/StateName', () => {
+    expect(validateStateDefinition(JSON.stringify({ Type: 'Parallel', Branches: [], End: true })).diagnostics).toEqual([
+      { severity: 'ERROR', code: SCHEMA, message: 'Value cannot be empty', location: '/States/StateName/Branches' },
+    ]);
+  });
+  it('accepts a Next that names a state outside the definition', () => {
+    expect(validateStateDefinition(JSON.stringify({ Type: 'Pass', Next: 'Elsewhere' })).result).toBe('OK');
+  });
+  it('uses the given state name and still checks nested graphs', () => {
+    const r = validateStateDefinition(
+      JSON.stringify({ Type: 'Parallel', Branches: [branch({ B: { Type: 'Pass', Next: 'X' } })], End: true }),
+      { stateName: 'P' },
+    );
+    expect(r.diagnostics[0]).toMatchObject({
+      code: 'MISSING_TRANSITION_TARGET',
+      location: '/States/P/Branches[0]/States/B/Next',
+    });
   });
 });

@@ -288,7 +288,11 @@ class Validator {
   private machineJsonata = false;
   private readonly containers: Container[] = [];
 
-  constructor(private readonly type: 'STANDARD' | 'EXPRESS') {}
+  constructor(
+    private readonly type: 'STANDARD' | 'EXPRESS',
+    /** TestState: a lone state may name a `Next` outside the definition. */
+    private readonly skipRootGraph = false,
+  ) {}
 
   private error(code: string, message: string, location?: string): void {
     this.diags.push(
@@ -322,7 +326,7 @@ class Validator {
     this.machineJsonata = has(root, 'QueryLanguage') && ql !== 'JSONPath';
     this.validateContainer(root, '', 'root');
     if (this.hasErrors) return;
-    for (const c of this.containers) this.validateGraph(c);
+    for (const c of this.containers) if (!(this.skipRootGraph && c.path === '')) this.validateGraph(c);
   }
 
   // ── Containers: the top level, Parallel branches, Map item processors ─────────────────────────────
@@ -1375,7 +1379,11 @@ class Validator {
 }
 
 /** Runs both phases over definition text. @internal */
-export function analyzeDefinition(text: string, type: 'STANDARD' | 'EXPRESS' = 'STANDARD'): Analysis {
+export function analyzeDefinition(
+  text: string,
+  type: 'STANDARD' | 'EXPRESS' = 'STANDARD',
+  stateName?: string,
+): Analysis {
   if (typeof text !== 'string') {
     return {
       diagnostics: [
@@ -1398,9 +1406,15 @@ export function analyzeDefinition(text: string, type: 'STANDARD' | 'EXPRESS' = '
       root: undefined,
     };
   }
-  const v = new Validator(type);
+  let value = scanned.value;
+  if (stateName !== undefined && isObject(value)) {
+    const states = Object.create(null) as JsonObject;
+    states[stateName] = value;
+    value = Object.assign(Object.create(null) as JsonObject, { StartAt: stateName, States: states });
+  }
+  const v = new Validator(type, stateName !== undefined);
   try {
-    v.run(scanned.value);
+    v.run(value);
   } catch (e) {
     // Defensive: the validator has no unbounded recursion, but it must never throw.
     v.diags.push({
@@ -1409,7 +1423,30 @@ export function analyzeDefinition(text: string, type: 'STANDARD' | 'EXPRESS' = '
       message: e instanceof RangeError ? 'Definition is too deeply nested' : 'Definition could not be validated',
     });
   }
-  return { diagnostics: v.diags, root: isObject(scanned.value) ? scanned.value : undefined };
+  return { diagnostics: v.diags, root: isObject(value) ? value : undefined };
+}
+
+function toResult(diagnostics: Diagnostic[], options: ValidateOptions): ValidateResult {
+  const failed = diagnostics.some((d) => d.severity === 'ERROR');
+  const wanted = options.severity === 'WARNING' ? diagnostics : diagnostics.filter((d) => d.severity === 'ERROR');
+  const requested = options.maxResults;
+  const max = requested === undefined || requested <= 0 || requested > 100 ? 100 : Math.floor(requested);
+  return { result: failed ? 'FAIL' : 'OK', diagnostics: wanted.slice(0, max), truncated: wanted.length > max };
+}
+
+/**
+ * Validates a single state definition, as the TestState API does: the state is checked as
+ * `{"StartAt": <stateName>, "States": {<stateName>: <state>}}` (default name `StateName`, the name AWS
+ * reports, e.g. `Value cannot be empty at /States/StateName/Branches`), and its own `Next` may name a
+ * state that is not there. Nested branches and item processors are checked in full. Never throws.
+ * @public
+ */
+export function validateStateDefinition(
+  text: string,
+  options: ValidateOptions & { readonly stateName?: string } = {},
+): ValidateResult {
+  const { diagnostics } = analyzeDefinition(text, options.type ?? 'STANDARD', options.stateName ?? 'StateName');
+  return toResult(diagnostics, options);
 }
 
 /**
@@ -1419,9 +1456,5 @@ export function analyzeDefinition(text: string, type: 'STANDARD' | 'EXPRESS' = '
  */
 export function validateDefinition(text: string, options: ValidateOptions = {}): ValidateResult {
   const { diagnostics } = analyzeDefinition(text, options.type ?? 'STANDARD');
-  const failed = diagnostics.some((d) => d.severity === 'ERROR');
-  const wanted = options.severity === 'WARNING' ? diagnostics : diagnostics.filter((d) => d.severity === 'ERROR');
-  const requested = options.maxResults;
-  const max = requested === undefined || requested <= 0 || requested > 100 ? 100 : Math.floor(requested);
-  return { result: failed ? 'FAIL' : 'OK', diagnostics: wanted.slice(0, max), truncated: wanted.length > max };
+  return toResult(diagnostics, options);
 }
