@@ -94,7 +94,7 @@ export function createIntegrationInvokers(
             );
           },
         };
-  invokers.push(createLambdaInvoker({ backend }));
+  invokers.push(createLambdaInvoker({ backend, declineCallbacks: backends.length === 0 }));
   if (options.nested) invokers.push(createNestedExecutionInvoker({ executions: options.nested }));
   invokers.push(
     createServiceInvoker({

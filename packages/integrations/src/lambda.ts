@@ -472,6 +472,11 @@ function serviceFailure(err: unknown): IntegrationOutcome {
 /** Options for {@link createLambdaInvoker}. @public */
 export interface LambdaInvokerOptions {
   readonly backend: LambdaBackend;
+  /**
+   * Leave `lambda:invoke.waitForTaskToken` to the caller (do not match it): with no function configured
+   * at all, a callback task then simply waits for SendTask* on its token.
+   */
+  readonly declineCallbacks?: boolean;
 }
 
 /**
@@ -493,7 +498,7 @@ export function createLambdaInvoker(options: LambdaInvokerOptions): TaskInvoker 
         !r.sdk &&
         r.service === 'lambda' &&
         r.action === 'invoke' &&
-        (r.pattern === 'request-response' || r.pattern === 'waitForTaskToken')
+        (r.pattern === 'request-response' || (r.pattern === 'waitForTaskToken' && !options.declineCallbacks))
       );
     },
     async invoke(call: TaskCall, ctx: InvokeContext): Promise<IntegrationOutcome> {

@@ -272,7 +272,9 @@ export function createServiceInvoker(options: ServiceInvokerOptions = {}): TaskI
   return {
     name: 'aws-services',
     matches(resource) {
-      return parseServiceResource(resource) !== undefined;
+      const r = parseServiceResource(resource);
+      // A callback task with nowhere to send its request just waits for SendTask* on its token.
+      return r !== undefined && (r.pattern !== 'waitForTaskToken' || endpoints[serviceKey(r.service)] !== undefined);
     },
     async invoke(call: TaskCall, ctx: InvokeContext): Promise<IntegrationOutcome> {
       const r = parseServiceResource(call.resource)!;
