@@ -622,7 +622,7 @@ class Validator {
         return;
       case 'MaxConcurrency':
       case 'ToleratedFailureCount':
-        if (!(jsonata && isJsonataExpression(value))) this.checkInteger(value, loc, 0, Number.MAX_SAFE_INTEGER);
+        if (!(jsonata && isJsonataExpression(value))) this.checkInteger(value, loc, 0, Number.POSITIVE_INFINITY);
         return;
       case 'ToleratedFailurePercentage':
         if (!(jsonata && isJsonataExpression(value))) this.checkNumber(value, loc, 0, 100);
@@ -1185,7 +1185,7 @@ class Validator {
       const kl = join(loc, key);
       switch (key) {
         case 'MaxItemsPerBatch':
-          if (!(jsonata && isJsonataExpression(v))) this.checkInteger(v, kl, 0, Number.MAX_SAFE_INTEGER);
+          if (!(jsonata && isJsonataExpression(v))) this.checkInteger(v, kl, 0, Number.POSITIVE_INFINITY);
           break;
         case 'MaxInputBytesPerBatch':
           if (!(jsonata && isJsonataExpression(v))) this.checkInteger(v, kl, 0, 262_144);
