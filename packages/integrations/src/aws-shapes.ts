@@ -2,7 +2,7 @@
  * Shapes Step Functions adds around service responses (the AWS SDK for Java's `SdkHttpMetadata` and
  * `SdkResponseMetadata`) and the cause texts of its service exceptions, as recorded against AWS.
  */
-import type { TaskOutcome } from '@statecraft/engine';
+import type { InvokeContext, TaskOutcome } from '@statecraft/engine';
 
 /** A random UUID (v4). @internal */
 export function uuid(): string {
@@ -111,4 +111,19 @@ export function parseOrText(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/**
+ * An invoke context that can also record a submission as soon as it happens (`TaskSubmitted` when a `.sync`
+ * child starts, rather than when it finishes). Runners that do not offer it get the submission attached to
+ * the final outcome instead ({@link IntegrationOutcome}); the interpreter records it once either way.
+ * @public
+ */
+export interface IntegrationContext extends InvokeContext {
+  submitted?(output: unknown): void;
+}
+
+/** Reports a submission through the context, when the runner offers it. @internal */
+export function reportSubmitted(ctx: InvokeContext, output: unknown): void {
+  (ctx as IntegrationContext).submitted?.(output);
 }

@@ -4,7 +4,7 @@
  * mock configuration (`SFN_MOCK_CONFIG`, `#TestCase`), each behind the engine's `TaskInvoker` seam.
  * @packageDocumentation
  */
-export type { IntegrationOutcome } from './aws-shapes.js';
+export type { IntegrationContext, IntegrationOutcome } from './aws-shapes.js';
 export type { IntegrationOptions, Integrations } from './compose.js';
 export { createIntegrationInvokers } from './compose.js';
 export type { IntegrationEnvOptions } from './env.js';

@@ -13,6 +13,7 @@ import {
   javaServiceCause,
   parseOrText,
   parseServiceResource,
+  reportSubmitted,
   sdkHttpMetadata,
   traceId,
   uuid,
@@ -516,7 +517,7 @@ export function createLambdaInvoker(options: LambdaInvokerOptions): TaskInvoker 
         } catch (err) {
           return serviceFailure(err);
         }
-        if (res.functionError) return functionFailure(res);
+        if (res.functionError) return functionFailure(res, false);
         return { type: 'succeeded', output: res.payload === '' ? null : parseOrText(res.payload) };
       }
       const p = (typeof call.parameters === 'object' && call.parameters !== null ? call.parameters : {}) as Record<
@@ -553,17 +554,24 @@ export function createLambdaInvoker(options: LambdaInvokerOptions): TaskInvoker 
       } catch (err) {
         return serviceFailure(err);
       }
-      if (res.functionError) return functionFailure(res);
+      if (res.functionError) return functionFailure(res, true);
       const result = lambdaInvokeResult(res, ctx.now());
-      if (call.resource.endsWith('.waitForTaskToken')) return { type: 'pending', submitted: result };
+      if (call.resource.endsWith('.waitForTaskToken')) {
+        reportSubmitted(ctx, result);
+        return { type: 'pending', submitted: result };
+      }
       return { type: 'succeeded', output: result };
     },
   };
 }
 
-function functionFailure(res: LambdaInvokeResponse): IntegrationOutcome {
+/**
+ * A function error: `errorType` names the error. A direct function ARN reports the error document verbatim
+ * as the cause; `lambda:invoke` re-serialises it compactly (both recorded against AWS).
+ */
+function functionFailure(res: LambdaInvokeResponse, compact: boolean): IntegrationOutcome {
   const doc = parseOrText(res.payload) as { errorType?: unknown } | string;
   const errorType =
     typeof doc === 'object' && doc !== null && typeof doc.errorType === 'string' ? doc.errorType : 'Lambda.Unknown';
-  return failed(errorType, res.payload);
+  return failed(errorType, compact && typeof doc === 'object' ? JSON.stringify(doc) : res.payload);
 }

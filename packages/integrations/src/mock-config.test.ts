@@ -124,6 +124,14 @@ describe('createMockInvoker', () => {
     expect(out).toEqual({ type: 'succeeded', output: { StatusCode: 200, Payload: { body: 'Hello' } }, submitted: {} });
   });
 
+  it('gives a direct function ARN the Payload of a mocked Invoke response', async () => {
+    const out = await invoker.invoke(
+      call('LambdaState', 0, 'HappyPath', 'arn:aws:lambda:us-east-1:123456789012:function:f'),
+      ctx,
+    );
+    expect(out).toEqual({ type: 'succeeded', output: { body: 'Hello' } });
+  });
+
   it('refuses to mock activities, as Step Functions Local does', async () => {
     const out = await invoker.invoke(
       call('LambdaState', 0, 'HappyPath', 'arn:aws:states:us-east-1:123456789012:activity:a'),

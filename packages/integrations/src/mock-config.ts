@@ -229,7 +229,19 @@ export function createMockInvoker(mocks: LoadedMockConfig): TaskInvoker {
       if ('Throw' in hit.step) {
         return { type: 'failed', error: hit.step.Throw.Error, cause: hit.step.Throw.Cause, ...submitted };
       }
-      return { type: 'succeeded', output: hit.step.Return, ...submitted };
+      // A direct function ARN's result is the function's payload: a mocked Invoke response
+      // ({"StatusCode": 200, "Payload": …}) yields its Payload (recorded); any other value is the payload itself.
+      const ret = hit.step.Return;
+      if (
+        /^arn:[^:]+:lambda:/.test(call.resource) &&
+        typeof ret === 'object' &&
+        ret !== null &&
+        !Array.isArray(ret) &&
+        'Payload' in ret
+      ) {
+        return { type: 'succeeded', output: (ret as { Payload: unknown }).Payload };
+      }
+      return { type: 'succeeded', output: ret, ...submitted };
     },
   };
 }

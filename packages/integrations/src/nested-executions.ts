@@ -12,6 +12,7 @@ import {
   javaServiceCause,
   parseOrText,
   parseServiceResource,
+  reportSubmitted,
   sdkHttpMetadata,
   uuid,
 } from './aws-shapes.js';
@@ -272,6 +273,7 @@ export function createNestedExecutionInvoker(options: { readonly executions: Nes
       }
       const response = startResponse(started.executionArn, started, ctx.now());
       if (pattern === 'request-response') return { type: 'succeeded', output: response };
+      reportSubmitted(ctx, response);
       if (pattern === 'waitForTaskToken') return { type: 'pending', submitted: response };
       const v2 = pattern === 'sync:2';
       const closed = await new Promise<NestedExecutionDescription | undefined>((resolve) => {

@@ -16,6 +16,7 @@ import {
   type IntegrationOutcome,
   javaServiceCause,
   parseServiceResource,
+  reportSubmitted,
   sdkHttpMetadata,
   uuid,
 } from './aws-shapes.js';
@@ -373,7 +374,10 @@ export function createServiceInvoker(options: ServiceInvokerOptions = {}): TaskI
           SdkResponseMetadata: { RequestId: requestId },
         };
       }
-      if (r.pattern === 'waitForTaskToken') return { type: 'pending', submitted: output };
+      if (r.pattern === 'waitForTaskToken') {
+        reportSubmitted(ctx, output);
+        return { type: 'pending', submitted: output };
+      }
       return { type: 'succeeded', output };
     },
   };
