@@ -96,19 +96,28 @@ function redriveMembers(ctx: SfnContext, rec: ExecutionRecord): Record<string, u
   };
 }
 
-function outcomeMembers(rec: ExecutionRecord): Record<string, unknown> {
+function failedOrAborted(rec: ExecutionRecord): boolean {
+  return rec.status === 'FAILED' || rec.status === 'ABORTED';
+}
+
+/**
+ * Output, error and cause of a closed execution. DescribeExecution reports error and cause for FAILED and
+ * ABORTED executions only, not for TIMED_OUT ones (AWS-recorded); StartSyncExecution for every failure.
+ */
+function outcomeMembers(rec: ExecutionRecord, errorFor: (rec: ExecutionRecord) => boolean): Record<string, unknown> {
   const snap = rec.snapshot;
+  const withError = errorFor(rec);
   return {
     ...(rec.status === 'SUCCEEDED' && snap?.output !== undefined
       ? { output: snap.output, outputDetails: { included: true } }
       : {}),
-    ...(rec.status !== 'SUCCEEDED' && rec.status !== 'RUNNING' && snap?.error !== undefined
-      ? { error: snap.error }
-      : {}),
-    ...(rec.status !== 'SUCCEEDED' && rec.status !== 'RUNNING' && snap?.cause !== undefined
-      ? { cause: snap.cause }
-      : {}),
+    ...(withError && snap?.error !== undefined ? { error: snap.error } : {}),
+    ...(withError && snap?.cause !== undefined ? { cause: snap.cause } : {}),
   };
+}
+
+function closedUnsuccessfully(rec: ExecutionRecord): boolean {
+  return rec.status !== 'SUCCEEDED' && rec.status !== 'RUNNING';
 }
 
 function toWireEvent(e: HistoryEvent, includeData: boolean): Record<string, unknown> {
@@ -266,7 +275,7 @@ export function executionOperations(ctx: SfnContext): Record<string, Operation> 
         startDate: date(done.startDate),
         stopDate: date(done.stopDate ?? clock.now()),
         status: done.status,
-        ...outcomeMembers(done),
+        ...outcomeMembers(done, closedUnsuccessfully),
         input: done.input,
         inputDetails: { included: true },
         ...(done.traceHeader !== undefined ? { traceHeader: done.traceHeader } : {}),
@@ -285,7 +294,7 @@ export function executionOperations(ctx: SfnContext): Record<string, Operation> 
         ...(rec.stopDate !== undefined ? { stopDate: date(rec.stopDate) } : {}),
         input: rec.input,
         inputDetails: { included: true },
-        ...outcomeMembers(rec),
+        ...outcomeMembers(rec, failedOrAborted),
         ...(rec.traceHeader !== undefined ? { traceHeader: rec.traceHeader } : {}),
         ...(rec.mapRunArn !== undefined ? { mapRunArn: rec.mapRunArn } : {}),
         ...(rec.stateMachineVersionArn !== undefined ? { stateMachineVersionArn: rec.stateMachineVersionArn } : {}),

@@ -5,7 +5,7 @@
  */
 import type { Clock, InvokerRegistry, Scheduler, SerialQueues, TaskCall, TaskOutcome } from '@statecraft/engine';
 import type { Command, ExecutionInput, Machine } from '@statecraft/interpreter';
-import { compileMachine, step } from '@statecraft/interpreter';
+import { compileMachine, readMapRuns, step } from '@statecraft/interpreter';
 import type { StorageDriver } from '@statecraft/storage';
 import { C, type ExecutionRecord, type TokenRecord } from './records.js';
 
@@ -99,6 +99,8 @@ export function createRunner(deps: RunnerDeps): Runner {
           ...(reopened ? { redriveCount: rec.redriveCount + 1, redriveDate: input.at } : {}),
         };
         await tx.put(C.executions, executionArn, next);
+        // Map runs of distributed Map states, for DescribeMapRun / ListMapRuns.
+        for (const run of readMapRuns(result.snapshot)) await tx.put(C.mapRuns, run.mapRunArn, { ...run });
         return { next, commands: result.commands };
       });
       if (!record) return undefined;
