@@ -44,11 +44,25 @@ function sqlFor(schema: string) {
              AND ($2::text IS NULL OR (key >= $2 AND left(key, char_length($2)) = $2))
              AND ($3::text IS NULL OR key > $3)
            ORDER BY key LIMIT $4`,
-    ensureStream: `INSERT INTO ${s}.streams (stream, next_id) VALUES ($1, 1) ON CONFLICT (stream) DO NOTHING`,
-    advanceStream: `UPDATE ${s}.streams SET next_id = next_id + $3 WHERE stream = $1 AND next_id = $2`,
+    // One round trip per append: move the stream's next_id only if it is the expected one, and insert the
+    // events only if it moved. A concurrent appender blocks on the row, then finds next_id changed.
+    appendExisting: `WITH moved AS (
+                       UPDATE ${s}.streams SET next_id = next_id + cardinality($3::text[])
+                       WHERE stream = $1 AND next_id = $2 RETURNING next_id),
+                     ins AS (
+                       INSERT INTO ${s}.events (stream, id, body)
+                       SELECT $1, $2 + u.ord - 1, u.body FROM unnest($3::text[]) WITH ORDINALITY AS u(body, ord)
+                       WHERE EXISTS (SELECT 1 FROM moved))
+                     SELECT count(*)::integer AS moved FROM moved`,
+    appendNew: `WITH created AS (
+                  INSERT INTO ${s}.streams (stream, next_id) VALUES ($1, 1 + cardinality($2::text[]))
+                  ON CONFLICT (stream) DO NOTHING RETURNING next_id),
+                ins AS (
+                  INSERT INTO ${s}.events (stream, id, body)
+                  SELECT $1, u.ord, u.body FROM unnest($2::text[]) WITH ORDINALITY AS u(body, ord)
+                  WHERE EXISTS (SELECT 1 FROM created))
+                SELECT count(*)::integer AS moved FROM created`,
     nextId: `SELECT next_id FROM ${s}.streams WHERE stream = $1`,
-    insertEvents: `INSERT INTO ${s}.events (stream, id, body)
-                   SELECT $1, $2 + u.ord - 1, u.body FROM unnest($3::text[]) WITH ORDINALITY AS u(body, ord)`,
     readEvents: `SELECT body FROM ${s}.events WHERE stream = $1 AND id >= $2 ORDER BY id LIMIT $3`,
     deleteEvents: `DELETE FROM ${s}.events WHERE stream = $1`,
     deleteStream: `DELETE FROM ${s}.streams WHERE stream = $1`,
@@ -128,13 +142,16 @@ class PostgresTx implements StorageTx {
   }
 
   async appendEvents(stream: string, expectedNextId: number, events: readonly { id: number }[]): Promise<void> {
-    await this.q(this.sql.ensureStream, [stream]);
-    const moved = await this.q(this.sql.advanceStream, [stream, expectedNextId, events.length]);
-    if (moved.rowCount !== 1) {
-      const r = await this.q(this.sql.nextId, [stream]);
-      throw new ConcurrencyError(stream, expectedNextId, Number(r.rows[0]?.next_id ?? 1));
+    const bodies = events.map(encode);
+    // A stream with no row yet (never written, or deleted) starts at 1.
+    if (expectedNextId === 1) {
+      const created = await this.q(this.sql.appendNew, [stream, bodies]);
+      if (created.rows[0].moved === 1) return;
     }
-    if (events.length > 0) await this.q(this.sql.insertEvents, [stream, expectedNextId, events.map(encode)]);
+    const moved = await this.q(this.sql.appendExisting, [stream, expectedNextId, bodies]);
+    if (moved.rows[0].moved === 1) return;
+    const r = await this.q(this.sql.nextId, [stream]);
+    throw new ConcurrencyError(stream, expectedNextId, Number(r.rows[0]?.next_id ?? 1));
   }
 
   async readEvents<E extends { id: number }>(stream: string, o: ReadEventsOptions = {}): Promise<E[]> {
