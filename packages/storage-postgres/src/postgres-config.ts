@@ -28,6 +28,8 @@ export interface PostgresDriverOptions {
   readonly pool?: PgPoolLike;
   /** Pool size when the driver makes the pool; default 10. */
   readonly max?: number;
+  /** `application_name` of the driver's connections (shows in pg_stat_activity), when it makes the pool. */
+  readonly applicationName?: string;
   /**
    * The PostgreSQL schema holding Statecraft's tables (created on init); default `statecraft`. Nodes that share
    * a store use the same schema; separate schemas keep separate stores in one database.

@@ -27,7 +27,8 @@ if (!url) {
     it('needs PostgreSQL', () => {});
   });
 } else {
-  const node = (extra: { retries?: number } = {}) => createPostgresDriver({ connectionString: url, schema, ...extra });
+  const node = (extra: { retries?: number; applicationName?: string } = {}) =>
+    createPostgresDriver({ connectionString: url, schema, ...extra });
 
   describeStorageDriver(`postgres (${server.source})`, () => node());
 
@@ -154,6 +155,60 @@ if (!url) {
       expect(await b.transaction((tx) => tx.completeTask('work', 'step-1', 1))).toBe(false);
       expect(await b.transaction((tx) => tx.completeTask('work', 'step-1', 2))).toBe(true);
       a = node();
+    });
+
+    it('gives a task back when the node claiming it dies before commit', async () => {
+      const dying = node({ applicationName: `dying-${schema}` });
+      await a.transaction((tx) => tx.enqueueTask('q', { id: 'only', payload: 1, availableAt: 0 }));
+      let claimed: () => void = () => {};
+      const isClaimed = new Promise<void>((r) => {
+        claimed = r;
+      });
+      const held = dying.transaction(async (tx) => {
+        const t = await tx.claimTask('q', 0);
+        claimed();
+        await new Promise((r) => setTimeout(r, 500));
+        return t;
+      });
+      await isClaimed;
+      // The row is locked: another node skips it rather than waiting or taking it too.
+      expect(await b.transaction((tx) => tx.claimTask('q', 0))).toBeUndefined();
+      await admin!.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [
+        `dying-${schema}`,
+      ]);
+      await expect(held).rejects.toThrow();
+      expect(await b.transaction((tx) => tx.claimTask('q', 0))).toMatchObject({ id: 'only', claims: 1 });
+      // The driver recovers with a fresh connection.
+      expect(await dying.transaction((tx) => tx.countTasks('q'))).toBe(0);
+      await dying.destroy();
+    });
+
+    it('re-runs the callback on a serialization failure or deadlock when asked to', async () => {
+      const retrying = node({ retries: 2 });
+      let runs = 0;
+      const result = await retrying.transaction(async (tx) => {
+        runs++;
+        await tx.put('c', 'k', runs);
+        if (runs < 3)
+          throw Object.assign(new Error('could not serialize access'), { code: runs === 1 ? '40001' : '40P01' });
+        return 'ok';
+      });
+      expect([result, runs]).toEqual(['ok', 3]);
+      expect(await retrying.transaction((tx) => tx.get('c', 'k'))).toBe(3);
+      runs = 0;
+      await expect(
+        retrying.transaction(async () => {
+          runs++;
+          throw Object.assign(new Error('still failing'), { code: '40001' });
+        }),
+      ).rejects.toThrow('still failing');
+      expect(runs).toBe(3);
+      await expect(
+        a.transaction(async () => {
+          throw Object.assign(new Error('no retries by default'), { code: '40001' });
+        }),
+      ).rejects.toThrow('no retries by default');
+      await retrying.destroy();
     });
 
     it('wakes a subscriber on node A when node B commits a notify, and not before commit', async () => {

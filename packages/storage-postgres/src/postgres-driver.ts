@@ -305,7 +305,11 @@ export function createPostgresDriver(options: PostgresDriverOptions): StorageDri
   let pool: PgPoolLike | undefined = options.pool;
   const getPool = (): PgPoolLike => {
     if (!pool) {
-      const p = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+      const p = new pg.Pool({
+        connectionString: options.connectionString,
+        max: options.max ?? 10,
+        ...(options.applicationName ? { application_name: options.applicationName } : {}),
+      });
       // An idle client's error (e.g. the server restarted) must not crash the process; the next query reconnects.
       p.on('error', () => undefined);
       pool = p as unknown as PgPoolLike;
@@ -340,6 +344,12 @@ export function createPostgresDriver(options: PostgresDriverOptions): StorageDri
   const attempt = async <T>(work: (tx: StorageTx) => Promise<T>, o?: TransactionOptions): Promise<T> => {
     const client = await getPool().connect();
     let broken: Error | undefined;
+    // A checked-out client whose connection dies between queries emits 'error'; unheard, it would crash the
+    // process. Remember it so the client is destroyed, not returned to the pool; the next query rejects.
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     const tx = new PostgresTx(client, sql, pgChannel);
     try {
       await client.query('BEGIN');
@@ -357,6 +367,7 @@ export function createPostgresDriver(options: PostgresDriverOptions): StorageDri
         throw err;
       }
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   };
