@@ -5,7 +5,11 @@
 import type { Clock, InvokerRegistry, Service, TaskInvoker } from '@statecraft/engine';
 import { createClock, createInvokerRegistry } from '@statecraft/engine';
 import type { LambdaFunction, MockConfig } from '@statecraft/integrations';
-import { createHandleNestedExecutions, createIntegrationInvokers } from '@statecraft/integrations';
+import {
+  createHandleNestedExecutions,
+  createIntegrationInvokers,
+  type IntegrationOptions,
+} from '@statecraft/integrations';
 import type { SfnService } from '@statecraft/sfn';
 import { createSfnService } from '@statecraft/sfn';
 import type { StorageDriver } from '@statecraft/storage';
@@ -50,6 +54,12 @@ export interface StatecraftOptions {
    * names). Executions started with `<state machine ARN>#<TestCase>` get the test case's mocked responses.
    */
   readonly mockConfig?: MockConfig | string;
+  /** Credentials for calls forwarded to `lambdaEndpoint`/`serviceEndpoints` (default `test`/`test`). */
+  readonly credentials?: IntegrationOptions['credentials'];
+  /** How long GetActivityTask holds a poll with no task, seconds (AWS: 60). */
+  readonly activityPollTimeoutSeconds?: number;
+  /** How long SWF PollForDecisionTask/PollForActivityTask hold, seconds (AWS: 60). */
+  readonly swfPollTimeoutSeconds?: number;
 }
 
 /** A running emulator. @public */
@@ -79,6 +89,7 @@ export function createStatecraft(options: StatecraftOptions = {}): Statecraft {
     ...(options.lambdaEndpoint ? { lambdaEndpoint: options.lambdaEndpoint } : {}),
     ...(options.serviceEndpoints ? { serviceEndpoints: options.serviceEndpoints } : {}),
     ...(options.mockConfig !== undefined ? { mockConfig: options.mockConfig } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     nested: createHandleNestedExecutions((request) => self!.handle(request), { region, accountId }),
   });
   // Mocks first (they take precedence for mapped states), then the caller's invokers, then the integrations.
@@ -94,8 +105,15 @@ export function createStatecraft(options: StatecraftOptions = {}): Statecraft {
     region,
     accountId,
     ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.activityPollTimeoutSeconds !== undefined
+      ? { activityPollTimeoutSeconds: options.activityPollTimeoutSeconds }
+      : {}),
   });
-  const swf = createSwfService({ store, clock });
+  const swf = createSwfService({
+    store,
+    clock,
+    ...(options.swfPollTimeoutSeconds !== undefined ? { pollTimeoutSeconds: options.swfPollTimeoutSeconds } : {}),
+  });
   const services: Service[] = [sfn, swf];
   let ready: Promise<void> | undefined;
   const init = () => {

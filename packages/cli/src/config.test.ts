@@ -48,3 +48,22 @@ describe('resolveServeConfig', () => {
     expect(() => resolveServeConfig(argv, {})).toThrow(message);
   });
 });
+
+describe('storage and poll settings', () => {
+  it.each([
+    { argv: [], env: {}, want: { storage: 'memory' } },
+    { argv: ['--storage', 'sqlite:./x.db'], env: {}, want: { storage: 'sqlite:./x.db' } },
+    { argv: [], env: { STATECRAFT_STORAGE: 'postgres://u@h/db' }, want: { storage: 'postgres://u@h/db' } },
+    {
+      argv: ['--activity-poll-timeout', '0'],
+      env: { STATECRAFT_SWF_POLL_TIMEOUT: '5' },
+      want: { activityPollTimeoutSeconds: 0, swfPollTimeoutSeconds: 5 },
+    },
+  ])('$argv $env', ({ argv, env, want }) => {
+    expect(resolveServeConfig(argv, env)).toMatchObject(want);
+  });
+
+  it('rejects a negative poll timeout', () => {
+    expect(() => resolveServeConfig(['--swf-poll-timeout', '-1'], {})).toThrow(ConfigError);
+  });
+});

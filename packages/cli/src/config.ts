@@ -11,6 +11,12 @@ export interface ServeConfig {
   readonly region: string;
   /** Step Functions Local's WAIT_TIME_SCALE; undefined = real time. */
   readonly waitTimeScale?: number;
+  /** `memory`, `sqlite:<file>` or `postgres://...`. */
+  readonly storage: string;
+  /** Long-poll hold of GetActivityTask, seconds (AWS: 60). */
+  readonly activityPollTimeoutSeconds?: number;
+  /** Long-poll hold of PollForDecisionTask/PollForActivityTask, seconds (AWS: 60). */
+  readonly swfPollTimeoutSeconds?: number;
 }
 
 /** A user error in flags or environment: printed without a stack, exit code 2. @public */
@@ -25,6 +31,9 @@ const SETTINGS = {
   accountId: { flag: '--account-id', env: ['STATECRAFT_ACCOUNT_ID', 'AWS_ACCOUNT_ID'], def: '123456789012' },
   region: { flag: '--region', env: ['STATECRAFT_REGION', 'AWS_DEFAULT_REGION'], def: 'us-east-1' },
   waitTimeScale: { flag: '--wait-time-scale', env: ['STATECRAFT_WAIT_TIME_SCALE', 'WAIT_TIME_SCALE'], def: undefined },
+  storage: { flag: '--storage', env: ['STATECRAFT_STORAGE'], def: 'memory' },
+  activityPoll: { flag: '--activity-poll-timeout', env: ['STATECRAFT_ACTIVITY_POLL_TIMEOUT'], def: undefined },
+  swfPoll: { flag: '--swf-poll-timeout', env: ['STATECRAFT_SWF_POLL_TIMEOUT'], def: undefined },
 } as const;
 
 /** Flags `serve` accepts, for the help text. @public */
@@ -73,11 +82,24 @@ export function resolveServeConfig(argv: readonly string[], env: Record<string, 
     waitTimeScale = Number(scaleText);
     if (!(waitTimeScale >= 0)) throw new ConfigError(`Wait time scale '${scaleText}' must be a number >= 0.`);
   }
+  const seconds = (key: 'activityPoll' | 'swfPoll'): number | undefined => {
+    const text = pick(key);
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < 0)
+      throw new ConfigError(`${SETTINGS[key].flag} '${text}' must be a number of seconds >= 0.`);
+    return n;
+  };
+  const activityPollTimeoutSeconds = seconds('activityPoll');
+  const swfPollTimeoutSeconds = seconds('swfPoll');
   return {
     host: pick('host')!,
     port,
     accountId,
     region,
+    storage: pick('storage')!,
     ...(waitTimeScale !== undefined ? { waitTimeScale } : {}),
+    ...(activityPollTimeoutSeconds !== undefined ? { activityPollTimeoutSeconds } : {}),
+    ...(swfPollTimeoutSeconds !== undefined ? { swfPollTimeoutSeconds } : {}),
   };
 }

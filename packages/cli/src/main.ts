@@ -4,6 +4,8 @@
 import { createStatecraft } from '@statecraft/aws-wire';
 import { serve } from '@statecraft/aws-wire/node';
 import { createClock } from '@statecraft/engine';
+import { integrationOptionsFromEnv } from '@statecraft/integrations';
+import { parseStorageUrl, type StorageDriver } from '@statecraft/storage';
 import { ConfigError, resolveServeConfig, SERVE_FLAGS } from './config.js';
 import { runValidate } from './validate-command.js';
 
@@ -21,6 +23,12 @@ serve flags (environment variables in brackets):
   --account-id <12 digits>     account in ARNs, default 123456789012 [STATECRAFT_ACCOUNT_ID, AWS_ACCOUNT_ID]
   --region <region>            default region, us-east-1 [STATECRAFT_REGION, AWS_DEFAULT_REGION]
   --wait-time-scale <n>        scale Wait/timeouts (0 = instant) [STATECRAFT_WAIT_TIME_SCALE, WAIT_TIME_SCALE]
+  --storage <url>              memory (default) | sqlite:<file> | postgres://... [STATECRAFT_STORAGE]
+  --activity-poll-timeout <s>  GetActivityTask hold, default 60 [STATECRAFT_ACTIVITY_POLL_TIMEOUT]
+  --swf-poll-timeout <s>       SWF PollFor*Task hold, default 60 [STATECRAFT_SWF_POLL_TIMEOUT]
+
+Task integrations, as Step Functions Local reads them: SFN_MOCK_CONFIG (mock configuration file),
+LAMBDA_ENDPOINT, SQS_ENDPOINT, SNS_ENDPOINT, DYNAMODB_ENDPOINT, EVENTBRIDGE_ENDPOINT, STEP_FUNCTIONS_ENDPOINT, ...
 
 Admin endpoints: POST /_statecraft/reset, GET /_statecraft/health
 `;
@@ -57,7 +65,21 @@ async function runServe(argv: readonly string[], env: Record<string, string | un
   const config = resolveServeConfig(argv, env);
   const clock =
     config.waitTimeScale !== undefined ? createClock({ mode: 'scaled', scale: config.waitTimeScale }) : createClock();
-  const sc = createStatecraft({ accountId: config.accountId, region: config.region, clock });
+  const store = await openStorage(config.storage);
+  const integrations = await integrationOptionsFromEnv(env, {
+    onProblem: (message) => process.stderr.write(`${message}\n`),
+  });
+  const sc = createStatecraft({
+    accountId: config.accountId,
+    region: config.region,
+    clock,
+    store,
+    ...integrations,
+    ...(config.activityPollTimeoutSeconds !== undefined
+      ? { activityPollTimeoutSeconds: config.activityPollTimeoutSeconds }
+      : {}),
+    ...(config.swfPollTimeoutSeconds !== undefined ? { swfPollTimeoutSeconds: config.swfPollTimeoutSeconds } : {}),
+  });
   let server: Awaited<ReturnType<typeof serve>>;
   try {
     server = await serve(sc, { host: config.host, port: config.port });
@@ -67,7 +89,7 @@ async function runServe(argv: readonly string[], env: Record<string, string | un
     throw err;
   }
   process.stdout.write(
-    `Statecraft listening on ${server.url} (account ${config.accountId}, region ${config.region}; Step Functions and SWF)\n` +
+    `Statecraft listening on ${server.url} (account ${config.accountId}, region ${config.region}, storage ${config.storage}; Step Functions and SWF)\n` +
       `Use endpoint ${server.url} with the AWS SDK; for StartSyncExecution/TestState set disableHostPrefix: true.\n`,
   );
   await new Promise<void>((resolve) => {
@@ -81,3 +103,25 @@ async function runServe(argv: readonly string[], env: Record<string, string | un
 }
 
 export { SERVE_FLAGS };
+
+/** Opens the storage a URL names; drivers load only when asked for. */
+async function openStorage(url: string): Promise<StorageDriver | undefined> {
+  let parsed: ReturnType<typeof parseStorageUrl>;
+  try {
+    parsed = parseStorageUrl(url);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  switch (parsed.kind) {
+    case 'memory':
+      return undefined;
+    case 'sqlite': {
+      const { createSqliteDriver } = await import('@statecraft/storage-sqlite');
+      return createSqliteDriver({ filename: parsed.filename });
+    }
+    case 'postgres': {
+      const { createPostgresDriver } = await import('@statecraft/storage-postgres');
+      return createPostgresDriver({ connectionString: parsed.connectionString });
+    }
+  }
+}
