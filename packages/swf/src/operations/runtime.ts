@@ -22,6 +22,9 @@ import {
   typeKey,
 } from './keys.js';
 
+/** History size limit per run. @internal */
+export const MAX_HISTORY_EVENTS = 25_000;
+
 /** A stored workflow or activity type. @internal */
 export interface TypeRecord {
   readonly kind: 'workflow' | 'activity';
@@ -139,6 +142,10 @@ export class UnitOfWork {
     for (let progress = true; progress; ) {
       progress = false;
       for (const ex of [...this.machines.values()]) {
+        // "If the history of a workflow execution grows beyond 25,000 events, it is terminated" [doc].
+        if (ex.open && ex.state.nextEventId - 1 >= MAX_HISTORY_EVENTS) {
+          ex.terminate(this.at, { cause: 'EVENT_LIMIT_EXCEEDED' });
+        }
         let i = this.cursors.get(ex) ?? 0;
         while (i < ex.commands.length) {
           const cmd = ex.commands[i++]!;

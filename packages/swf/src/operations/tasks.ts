@@ -30,6 +30,9 @@ export interface TaskOptions {
   readonly emptyTaskToken: boolean;
 }
 
+/** "Maximum pollers per task list: 1,000" [doc]. */
+const MAX_POLLERS = 1000;
+
 const CLOSE_DECISIONS = new Set([
   'CompleteWorkflowExecution',
   'FailWorkflowExecution',
@@ -95,7 +98,22 @@ interface PollPosition {
 export function taskOperations(rt: Runtime, o: TaskOptions): Record<string, Operation> {
   const { store, clock, waiters } = rt.deps;
 
+  const pollers = new Map<string, number>();
   const longPoll = async <T>(queue: string, signal: AbortSignal | undefined, claim: () => Promise<T | undefined>) => {
+    const active = pollers.get(queue) ?? 0;
+    if (active >= MAX_POLLERS) {
+      throw swfFault('LimitExceededFault', `Too many pollers on this task list (limit ${MAX_POLLERS}).`);
+    }
+    pollers.set(queue, active + 1);
+    try {
+      return await holdPoll(queue, signal, claim);
+    } finally {
+      const left = (pollers.get(queue) ?? 1) - 1;
+      if (left <= 0) pollers.delete(queue);
+      else pollers.set(queue, left);
+    }
+  };
+  const holdPoll = async <T>(queue: string, signal: AbortSignal | undefined, claim: () => Promise<T | undefined>) => {
     const deadline = clock.now() + o.pollTimeoutMs;
     for (;;) {
       if (signal?.aborted) return undefined;
