@@ -71,7 +71,7 @@ export class Run {
   ) {
     this.at = input.at;
     this.budget = options.maxTransitions ?? 1000;
-    if (snapshot) this.s = structuredClone(snapshot);
+    if (snapshot) this.s = cloneSnapshot(snapshot);
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -170,7 +170,15 @@ export class Run {
     states: { result?: unknown; errorOutput?: unknown; input?: unknown },
     extra?: { token?: string; item?: { Index: number; Value: unknown } },
   ): JsonataEnv {
-    const s: Record<string, unknown> = { input: states.input ?? t.input, context: this.context(t, st, extra) };
+    let ctx: unknown;
+    const s: Record<string, unknown> = { input: states.input ?? t.input };
+    Object.defineProperty(s, 'context', {
+      enumerable: true,
+      get: () => {
+        ctx ??= this.context(t, st, extra);
+        return ctx;
+      },
+    });
     if ('result' in states) s.result = states.result;
     if ('errorOutput' in states) s.errorOutput = states.errorOutput;
     return { states: s, variables: this.variables(t), random: this.random, uuid: this.uuid };
@@ -1587,6 +1595,37 @@ export class Run {
       await d();
     }
   }
+}
+
+/**
+ * Copies what a step may mutate (threads, frames, tables) and shares the rest: parsed values (inputs,
+ * items, results) are never mutated in place, so a big Map's items are not copied on every step.
+ */
+function cloneSnapshot(s: Snapshot): Snapshot {
+  const threads: Record<string, Thread> = {};
+  for (const [id, t] of Object.entries(s.threads)) {
+    const c: Thread = { ...t };
+    if (t.task) c.task = { ...t.task };
+    if (t.retryCounts) c.retryCounts = [...t.retryCounts];
+    if (t.frame) c.frame = { ...t.frame, children: [...t.frame.children], results: [...t.frame.results] };
+    threads[id] = c;
+  }
+  const out: Snapshot = {
+    ...s,
+    threads,
+    queue: [...s.queue],
+    tasks: { ...s.tasks },
+    timers: { ...s.timers },
+    invocations: { ...s.invocations },
+  };
+  if (s.mapRuns) {
+    out.mapRuns = s.mapRuns.map((r) => ({
+      ...r,
+      itemCounts: { ...r.itemCounts },
+      executionCounts: { ...r.executionCounts },
+    }));
+  }
+  return out;
 }
 
 function counts(total: number) {

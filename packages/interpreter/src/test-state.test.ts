@@ -41,7 +41,7 @@ describe('testState (MOCKING.md §5, recorded test-state cases)', () => {
       '{"value": 22}',
       { at },
     );
-    expect(r).toEqual({ status: 'SUCCEEDED', output: '{"value":22}', nextState: 'Big' });
+    expect(r).toEqual({ status: 'SUCCEEDED', output: '{"value": 22}', nextState: 'Big' });
   });
 
   it('a mocked error matching a retrier with attempts left is RETRIABLE', async () => {
