@@ -30,6 +30,23 @@ export interface TaskOptions {
   readonly emptyTaskToken: boolean;
 }
 
+/** DecisionType in the order AWS lists it in its enum constraint message (SWF.md §4). */
+const DECISION_TYPES: readonly string[] = [
+  'CompleteWorkflowExecution',
+  'StartTimer',
+  'RequestCancelExternalWorkflowExecution',
+  'SignalExternalWorkflowExecution',
+  'CancelTimer',
+  'RecordMarker',
+  'ScheduleActivityTask',
+  'ContinueAsNewWorkflowExecution',
+  'ScheduleLambdaFunction',
+  'FailWorkflowExecution',
+  'RequestCancelActivityTask',
+  'StartChildWorkflowExecution',
+  'CancelWorkflowExecution',
+];
+
 /** "Maximum pollers per task list: 1,000" [doc]. */
 const MAX_POLLERS = 1000;
 
@@ -62,6 +79,16 @@ function validateBatch(decisions: readonly Record<string, unknown>[]): void {
   const problems: string[] = [];
   decisions.forEach((d, i) => {
     const type = String(d?.decisionType);
+    if (!DECISION_TYPES.includes(type)) {
+      problems.push(
+        `Value ${d?.decisionType === undefined || d?.decisionType === null ? 'null' : `'${type}'`} at 'decisions.${i + 1}.member.decisionType' failed to satisfy constraint: ${
+          d?.decisionType === undefined || d?.decisionType === null
+            ? 'Member must not be null'
+            : `Member must satisfy enum value set: [${DECISION_TYPES.join(', ')}]`
+        }`,
+      );
+      return;
+    }
     const key = attrsKey(type);
     const a = d?.[key] as Record<string, unknown> | undefined;
     for (const m of REQUIRED[type] ?? []) {
