@@ -326,4 +326,58 @@ describe('step: snapshots', () => {
     expect(s2.snapshot.status).toBe('ABORTED');
     expect(s2.commands).toContainEqual({ type: 'CancelTimer', timerId: expect.any(String) });
   });
+
+  it('activity: ActivityScheduled, ActivityStarted on TaskStarted, heartbeat timeout is catchable', async () => {
+    const m = compileMachine({
+      StartAt: 'A',
+      States: {
+        A: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:us-east-1:111111111111:activity:act',
+          HeartbeatSeconds: 5,
+          TimeoutSeconds: 60,
+          Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], Next: 'H' }],
+          End: true,
+        },
+        H: { Type: 'Pass', End: true },
+      },
+    });
+    const s1 = await step(m, undefined, { type: 'Start', at: T0, input: '{}', execution, seed: 1 });
+    const invoke = s1.commands.find((c) => c.type === 'InvokeTask');
+    expect(invoke).toMatchObject({
+      type: 'InvokeTask',
+      taskToken: expect.any(String),
+      heartbeatSeconds: 5,
+      timeoutSeconds: 60,
+    });
+    const taskId = invoke!.type === 'InvokeTask' ? invoke!.taskId : '';
+    const s2 = await step(m, s1.snapshot, { type: 'TaskStarted', at: T0 + 1000, taskId, workerName: 'w1' });
+    expect(s2.events.map((e) => [e.type, (e as Record<string, unknown>).activityStartedEventDetails])).toEqual([
+      ['ActivityStarted', { workerName: 'w1' }],
+    ]);
+    const hb = s2.commands.find((c) => c.type === 'StartTimer');
+    expect(hb).toMatchObject({ fireAt: T0 + 6000 });
+    const timerId = hb!.type === 'StartTimer' ? hb!.timerId : '';
+    const s3 = await step(m, s2.snapshot, { type: 'TimerFired', at: T0 + 6000, timerId });
+    expect(brief(s3.events)).toEqual([
+      '5<4 ActivityTimedOut',
+      '6<5 TaskStateExited',
+      '7<6 PassStateEntered',
+      '8<7 PassStateExited',
+      '9<8 ExecutionSucceeded',
+    ]);
+    expect(s3.commands).toContainEqual({ type: 'CancelTask', taskId, taskToken: expect.any(String) });
+  });
+
+  it('execution TimeoutSeconds ends the run with ExecutionTimedOut', async () => {
+    const r = await drive(
+      { TimeoutSeconds: 5, StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 60, End: true } } },
+      '{}',
+    );
+    expect(r.events.at(-1)).toMatchObject({
+      type: 'ExecutionTimedOut',
+      executionTimedOutEventDetails: { error: 'States.Timeout' },
+    });
+    expect(r.snapshot.status).toBe('TIMED_OUT');
+  });
 });
