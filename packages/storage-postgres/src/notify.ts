@@ -5,18 +5,16 @@
  * transaction commits.
  * @see https://www.postgresql.org/docs/15/sql-notify.html
  */
-import type { LocalNotifier } from '@statecraft/storage';
+import { type LocalNotifier, MAX_NOTIFICATION_BYTES } from '@statecraft/storage';
 import type { PgPoolClientLike, PgPoolLike } from './postgres-config.js';
-
-/** PostgreSQL's limit is 8000 bytes; keep room for the channel and the envelope. */
-const MAX_PAYLOAD_BYTES = 7000;
 
 /** The payload of a `pg_notify` carrying a Statecraft notification. @internal */
 export function encodeNotification(channel: string, payload: string | undefined): string {
   const text = JSON.stringify(payload === undefined ? [channel] : [channel, payload]);
-  if (new TextEncoder().encode(text).length > MAX_PAYLOAD_BYTES) {
+  // The same limit as the other drivers (MAX_NOTIFICATION_BYTES leaves room under PostgreSQL's 8000 bytes).
+  if (new TextEncoder().encode(text).length > MAX_NOTIFICATION_BYTES + 20) {
     throw new Error(
-      `[statecraft] Failed to notify ${channel}: the payload is over ${MAX_PAYLOAD_BYTES} bytes. Send an id and let listeners read the store.`,
+      `[statecraft] Failed to notify ${channel}: the payload is over ${MAX_NOTIFICATION_BYTES} bytes. Send an id and let listeners read the store.`,
     );
   }
   return text;

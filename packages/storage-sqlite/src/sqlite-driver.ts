@@ -17,7 +17,7 @@ import type {
   TimerRecord,
   TransactionOptions,
 } from '@statecraft/storage';
-import { ConcurrencyError, LocalNotifier } from '@statecraft/storage';
+import { ConcurrencyError, LocalNotifier, queueNotification } from '@statecraft/storage';
 import Database from 'better-sqlite3';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
 import type { SqliteDatabaseLike, SqliteDriverOptions } from './sqlite-config.js';
@@ -202,7 +202,7 @@ class SqliteTx implements StorageTx {
 
   async notify(channel: string, payload?: string): Promise<void> {
     this.s();
-    this.notifications.push([channel, payload]);
+    queueNotification(this.notifications, channel, payload);
   }
 }
 

@@ -20,7 +20,7 @@ export type {
 export { ConcurrencyError } from './errors.js';
 export type { StorageUrl } from './from-url.js';
 export { parseStorageUrl } from './from-url.js';
-export { LocalNotifier } from './local-notifier.js';
+export { LocalNotifier, MAX_NOTIFICATION_BYTES, queueNotification } from './local-notifier.js';
 export type { MemoryDriverOptions } from './memory/memory-driver.js';
 export { createMemoryDriver } from './memory/memory-driver.js';
 export type { HistoryEventLike } from './records.js';

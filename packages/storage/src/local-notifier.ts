@@ -49,3 +49,25 @@ export class LocalNotifier {
     this.listeners.clear();
   }
 }
+
+/** The largest notification payload every driver accepts (PostgreSQL's limit is 8000 bytes, envelope included). @public */
+export const MAX_NOTIFICATION_BYTES = 7000;
+
+/**
+ * Queues a notification for after commit, as every driver does: identical ones in one transaction are sent
+ * once (PostgreSQL's NOTIFY rule), and oversized payloads are refused.
+ * @internal
+ */
+export function queueNotification(
+  pending: [string, string | undefined][],
+  channel: string,
+  payload: string | undefined,
+): void {
+  if (payload !== undefined && new TextEncoder().encode(payload).length + channel.length > MAX_NOTIFICATION_BYTES) {
+    throw new Error(
+      `[statecraft] Failed to notify ${channel}: the payload is over ${MAX_NOTIFICATION_BYTES} bytes. Send an id and let listeners read the store.`,
+    );
+  }
+  if (pending.some(([c, p]) => c === channel && p === payload)) return;
+  pending.push([channel, payload]);
+}

@@ -16,7 +16,7 @@ import type {
   TransactionOptions,
 } from '../driver.js';
 import { ConcurrencyError } from '../errors.js';
-import { LocalNotifier } from '../local-notifier.js';
+import { LocalNotifier, queueNotification } from '../local-notifier.js';
 import type { HistoryEventLike } from '../records.js';
 
 interface QueueItem {
@@ -242,7 +242,7 @@ class MemoryTx implements StorageTx {
   }
 
   async notify(channel: string, payload?: string): Promise<void> {
-    this.notifications.push([channel, payload]);
+    queueNotification(this.notifications, channel, payload);
   }
 }
 

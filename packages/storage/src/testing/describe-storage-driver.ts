@@ -358,6 +358,30 @@ export function describeStorageDriver(name: string, create: () => StorageDriver 
       await offSentinel();
     });
 
+    it('sends identical notifications of one transaction once and refuses oversized payloads', async () => {
+      const heard: (string | undefined)[] = [];
+      let wake: () => void = () => {};
+      const arrived = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      const off = await driver.subscribe('dup', (p) => {
+        heard.push(p);
+        if (p === 'end') wake();
+      });
+      await driver.transaction(async (tx) => {
+        await tx.notify('dup', 'same');
+        await tx.notify('dup', 'same');
+        await tx.notify('dup', 'other');
+        await tx.notify('dup', 'end');
+      });
+      await withTimeout(arrived, 5_000, 'the notification never arrived');
+      expect(heard).toEqual(['same', 'other', 'end']);
+      await off();
+      await expect(driver.transaction((tx) => tx.notify('dup', 'x'.repeat(8_000)))).rejects.toThrow(
+        /\[statecraft\] Failed to notify dup/,
+      );
+    });
+
     it('refuses to start a transaction whose signal is already aborted', async () => {
       const ac = new AbortController();
       ac.abort();
