@@ -9,6 +9,8 @@ import {
   type DescribeExecutionCommandOutput,
   GetExecutionHistoryCommand,
   type HistoryEvent,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -33,6 +35,7 @@ const mockConfig: MockConfig = {
         ShortPath: { Charge: 'ChargeAlwaysFlaky' },
       },
     },
+    Callback: { TestCases: { Approved: { Wait: 'Approval' } } },
   },
   MockedResponses: {
     ChargeOk: { '0': { Return: { StatusCode: 200, Payload: { charged: true } } } },
@@ -44,12 +47,19 @@ const mockConfig: MockConfig = {
     ChargeAlwaysFlaky: { '0-1': { Throw: { Error: 'Lambda.ServiceException', Cause: 'try again' } } },
     ChargeDeclined: { '0': { Throw: { Error: 'PaymentDeclined', Cause: 'card declined' } } },
     NotifyOk: { '0': { Return: { MessageId: 'm-1' } } },
+    Approval: { '0': { Return: { approved: true } } },
   },
 };
+
+const tokens: string[] = [];
 
 const options: StatecraftOptions = {
   accountId: '111111111111',
   functions: {
+    askHuman: async (event: { token: string }) => {
+      tokens.push(event.token);
+      return { asked: true };
+    },
     double: async (event: { n: number }) => ({ n: event.n * 2 }),
     boom: async () => {
       throw new LambdaFunctionError('Oops', 'it broke', { stackTrace: ['  File "/var/task/handler.py", line 1'] });
@@ -275,7 +285,61 @@ describe.each(targets)('task integrations ($name)', (target) => {
     expect(JSON.parse(done.cause!)).toMatchObject({ Error: 'Bad', Cause: 'very', Status: 'FAILED' });
   });
 
+  it('waits for SendTaskSuccess / SendTaskFailure on lambda:invoke.waitForTaskToken', async () => {
+    const arn = await machine({
+      StartAt: 'Ask',
+      States: {
+        Ask: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: 'askHuman', Payload: { 'token.$': '$$.Task.Token' } },
+          End: true,
+        },
+      },
+    });
+    for (const answer of ['success', 'failure'] as const) {
+      tokens.length = 0;
+      const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: '{}' }));
+      for (let i = 0; i < 200 && tokens.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      const taskToken = tokens[0]!;
+      expect(taskToken).toBeTruthy();
+      if (answer === 'success') {
+        await sfn.send(new SendTaskSuccessCommand({ taskToken, output: '{"approved":true}' }));
+      } else {
+        await sfn.send(new SendTaskFailureCommand({ taskToken, error: 'Rejected', cause: 'no' }));
+      }
+      const done = await waitDone(sfn, executionArn!);
+      if (answer === 'success') {
+        expect(done.status).toBe('SUCCEEDED');
+        expect(JSON.parse(done.output!)).toEqual({ approved: true });
+      } else {
+        expect(done.status).toBe('FAILED');
+        expect(done.error).toBe('Rejected');
+      }
+    }
+  });
+
   describe('mock configuration', () => {
+    it('completes a mocked callback task with its mocked outcome, without a worker', async () => {
+      const arn = await machine(
+        {
+          StartAt: 'Wait',
+          States: {
+            Wait: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+              Parameters: { QueueUrl: 'q', MessageBody: { 'token.$': '$$.Task.Token' } },
+              End: true,
+            },
+          },
+        },
+        'Callback',
+      );
+      const { done } = await run(`${arn}#Approved`);
+      expect(done.status).toBe('SUCCEEDED');
+      expect(JSON.parse(done.output!)).toEqual({ approved: true });
+    });
+
     let orders: string;
     beforeAll(async () => {
       orders = await machine(
