@@ -380,4 +380,22 @@ describe('step: snapshots', () => {
     });
     expect(r.snapshot.status).toBe('TIMED_OUT');
   });
+
+  it('fails a runaway loop at the 25,000-event history limit', async () => {
+    const loop = {
+      StartAt: 'A',
+      States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' } },
+    };
+    const r = await drive(loop, '{}');
+    expect(r.events).toHaveLength(25000);
+    expect(r.events.at(-1)).toMatchObject({
+      id: 25000,
+      previousEventId: 24999,
+      type: 'ExecutionFailed',
+      executionFailedEventDetails: {
+        error: 'States.Runtime',
+        cause: 'The execution reached the maximum number of history events (25000).',
+      },
+    });
+  });
 });

@@ -39,6 +39,8 @@ const NO_DETAILS = new Set([
   'WaitStateAborted',
   'PassStateAborted',
 ]);
+/** AWS's history limit for a standard execution. */
+const HISTORY_LIMIT = 25000;
 /** AWS's payload limit: 256 KiB of UTF-8. */
 export const PAYLOAD_LIMIT = 262144;
 
@@ -291,8 +293,26 @@ export class Run {
     return t;
   }
 
+  /**
+   * AWS ends a standard execution whose history reaches 25,000 events: event 25,000 is an
+   * `ExecutionFailed` (`States.Runtime`). Events past it are dropped.
+   */
+  checkHistoryLimit(): void {
+    if (this.s.status !== 'RUNNING' || this.s.nextEventId <= HISTORY_LIMIT) return;
+    const drop = this.s.nextEventId - HISTORY_LIMIT;
+    this.events.splice(this.events.length - drop, drop);
+    this.s.nextEventId = HISTORY_LIMIT;
+    this.hidden = false;
+    this.failExecution(
+      ERR.Runtime,
+      'The execution reached the maximum number of history events (25000).',
+      HISTORY_LIMIT - 1,
+    );
+  }
+
   async loop(): Promise<void> {
     for (;;) {
+      this.checkHistoryLimit();
       if (this.s.status !== 'RUNNING') break;
       if (this.deferred.length > 0) {
         await this.deferred.shift()!();
@@ -311,6 +331,7 @@ export class Run {
     }
     this.hidden = false;
     this.flushStarted();
+    this.checkHistoryLimit();
   }
 
   /** True while emitting for a thread inside a distributed Map (child executions keep their own history). */
