@@ -130,17 +130,23 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     );
   }
   let stopped = false;
+  const stopNow = () => {
+    if (stopped) return;
+    stopped = true;
+    process.off('exit', stopNow);
+    try {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  // Never leave a server behind, even when the test run dies before calling stop().
+  process.on('exit', stopNow);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     source: 'throwaway',
     async stop() {
-      if (stopped) return;
-      stopped = true;
-      try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      stopNow();
     },
   };
 }
