@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeStorageDriver } from '@statecraft/storage/testing';
@@ -88,6 +88,18 @@ describe('sqlite driver', () => {
     });
     await expect(leaked!.get('c', 'k')).rejects.toThrow(/already finished/);
     await d.destroy();
+  });
+
+  it('creates missing directories and explains files it cannot use', async () => {
+    const nested = join(dir, 'a', 'b', 'c.sqlite');
+    const d = createSqliteDriver({ filename: nested });
+    await d.transaction((tx) => tx.put('c', 'k', 1));
+    await d.destroy();
+    const junk = join(dir, 'junk.sqlite');
+    writeFileSync(junk, 'this is not a database, just some text that is long enough '.repeat(20));
+    const bad = createSqliteDriver({ filename: junk });
+    await expect(bad.init()).rejects.toThrow(/\[statecraft\] Failed to open the SQLite store .*junk\.sqlite/);
+    await bad.destroy();
   });
 
   it('needs a file name or a database', () => {

@@ -4,6 +4,8 @@
  * (queued), which makes every claim exactly-once within the process. Values are JSON text.
  */
 
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type {
   ClaimedTask,
   ClaimTaskOptions,
@@ -242,6 +244,12 @@ export function migrateSqlite(db: SqliteDatabaseLike, migrations: readonly Migra
   }
 }
 
+function openFile(filename: string): SqliteDatabaseLike {
+  // Create the directory of a plain path (not :memory: or a file: URI) so `sqlite:./data/statecraft.db` just works.
+  if (filename !== ':memory:' && !filename.startsWith('file:')) mkdirSync(dirname(filename), { recursive: true });
+  return new Database(filename) as unknown as SqliteDatabaseLike;
+}
+
 /**
  * Creates the SQLite driver. The database opens (and migrates) on `init()`, or on the first transaction.
  *
@@ -268,7 +276,16 @@ export function createSqliteDriver(options: SqliteDriverOptions): StorageDriver 
   const open = (): Promise<void> => {
     opening ??= (async () => {
       if (destroyed) throw new Error('[statecraft] Failed to open the SQLite store: the driver was destroyed.');
-      const d = options.database ?? (new Database(options.filename!) as unknown as SqliteDatabaseLike);
+      let d: SqliteDatabaseLike;
+      try {
+        d = options.database ?? openFile(options.filename!);
+      } catch (err) {
+        opening = undefined;
+        throw new Error(
+          `[statecraft] Failed to open the SQLite store ${options.filename}: ${(err as Error).message}. Check the path and its permissions.`,
+          { cause: err },
+        );
+      }
       try {
         d.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
         d.pragma('journal_mode = WAL');
@@ -279,7 +296,11 @@ export function createSqliteDriver(options: SqliteDriverOptions): StorageDriver 
       } catch (err) {
         d.close();
         opening = undefined;
-        throw err;
+        if (err instanceof Error && err.message.startsWith('[statecraft]')) throw err;
+        throw new Error(
+          `[statecraft] Failed to open the SQLite store ${options.filename ?? '(database)'}: ${(err as Error).message}. Is it a Statecraft SQLite file?`,
+          { cause: err },
+        );
       }
     })();
     return opening;
