@@ -22,7 +22,8 @@ const USAGE = `usage: pnpm conformance [options]
   --min-pass <ratio>    exit 1 unless passed/(passed+failed) >= ratio (0..1, or a percentage like 95%)
   --concurrency <n>     cases run at once (default 4)
   --timeout <seconds>   timeout of a wait, poll or call (default 120)
-  --quiet               no progress on stderr`;
+  --quiet               no progress on stderr
+  --verbose             one line per case on stderr (verdict, duration, heap)`;
 
 interface Args {
   corpus: string[];
@@ -33,12 +34,13 @@ interface Args {
   concurrency: number;
   timeout: number;
   quiet: boolean;
+  verbose: boolean;
 }
 
 class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): Args {
-  const args: Args = { corpus: [], concurrency: 4, timeout: 120, quiet: false };
+  const args: Args = { corpus: [], concurrency: 4, timeout: 120, quiet: false, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] =
@@ -86,6 +88,9 @@ export function parseArgs(argv: string[]): Args {
       case '--quiet':
         args.quiet = true;
         break;
+      case '--verbose':
+        args.verbose = true;
+        break;
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -119,9 +124,13 @@ async function main(): Promise<number> {
   };
   const started = Date.now();
   let done = 0;
-  const progress = !args.quiet && process.stderr.isTTY;
+  const progress = !args.quiet && !args.verbose && process.stderr.isTTY;
   const results: CaseResult[] = await runAll(cases, config, args.concurrency, (r) => {
     done++;
+    if (args.verbose) {
+      const heap = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
+      process.stderr.write(`${done}/${cases.length} ${r.verdict} ${r.id} ${r.durationMs} ms heap ${heap} MB\n`);
+    }
     if (progress)
       process.stderr.write(`\r${done}/${cases.length} ${r.verdict.padEnd(4)} ${r.id.slice(0, 60).padEnd(60)}`);
   });

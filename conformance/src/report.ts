@@ -100,11 +100,13 @@ export function skipSummary(results: CaseResult[]): string[] {
   return [...reasons].map(([reason, n]) => `SKIP ${n} case(s): ${reason}`);
 }
 
-/** JSON-safe copy of a diff (ABSENT and dates made printable). */
+/** JSON-safe, size-bounded copy of a diff (ABSENT and dates made printable, big values truncated). */
 function jsonDiff(d: Diff): unknown {
   const fix = (v: unknown): unknown => {
     if (v === ABSENT) return '(absent)';
     if (v instanceof Date) return v.toISOString();
+    const text = JSON.stringify(v);
+    if (text !== undefined && text.length > 2000) return `${text.slice(0, 2000)}… (${text.length} characters)`;
     return v;
   };
   return { ...d, expected: fix(d.expected), actual: fix(d.actual) };
@@ -126,7 +128,7 @@ export function jsonReport(results: CaseResult[], meta: Record<string, unknown>)
     areas: areaRows(results),
     cases: results.map((r) => ({
       ...r,
-      ...(r.failure ? { failure: { ...r.failure, diffs: r.failure.diffs?.map(jsonDiff) } } : {}),
+      ...(r.failure ? { failure: { ...r.failure, diffs: r.failure.diffs?.slice(0, 20).map(jsonDiff) } } : {}),
     })),
   };
 }
