@@ -364,7 +364,8 @@ export class Runtime {
             const fired = await this.run(async (uow) => {
               const due = (await uow.tx.dueTimers<TimerPayload>(now, 10_000)).filter((t) => t.id.startsWith('swf:'));
               for (const t of due) {
-                await uow.tx.deleteTimer(t.id);
+                // Exactly once: another node (shared store) may have fired it already.
+                if (!(await uow.tx.deleteTimer(t.id))) continue;
                 const ex = await uow.load(t.payload.runId);
                 ex?.fire(t.payload.name, t.fireAt);
               }
