@@ -283,17 +283,17 @@ export function createServiceInvoker(options: ServiceInvokerOptions = {}): TaskI
       const spec = SERVICES[key];
       const endpoint = endpoints[key];
       const envName = spec?.env ?? `${key.toUpperCase()}_ENDPOINT`;
+      if (!spec) {
+        return failed(
+          'States.Runtime',
+          `[statecraft] The '${r.service}' integration of Task state '${call.stateName}' cannot be forwarded: Statecraft forwards only awsJson and awsQuery services (${Object.keys(SERVICES).join(', ')}). Mock the state with a mock configuration instead.`,
+        );
+      }
       if (endpoint === undefined) {
         return failed(
           'States.Runtime',
           `[statecraft] No endpoint is configured for the '${r.service}' integration of Task state '${call.stateName}' (${call.resource}). ` +
             `Set ${envName} (createStatecraft({ serviceEndpoints: { ${key}: 'http://…' } })) to forward the call, or mock the state with a Step Functions Local mock configuration (SFN_MOCK_CONFIG and a '#<TestCase>' suffix on the state machine ARN).`,
-        );
-      }
-      if (!spec) {
-        return failed(
-          'States.Runtime',
-          `[statecraft] The '${r.service}' integration of Task state '${call.stateName}' cannot be forwarded: Statecraft forwards only awsJson and awsQuery services (${Object.keys(SERVICES).join(', ')}). Mock the state with a mock configuration instead.`,
         );
       }
       if (r.pattern === 'sync' || r.pattern === 'sync:2') {
