@@ -990,13 +990,13 @@ export class Run {
       };
       if (eff.timeout !== undefined) d.timeoutInSeconds = eff.timeout;
       if (eff.heartbeat !== undefined) d.heartbeatInSeconds = eff.heartbeat;
-      if (eff.credentials !== undefined) d.taskCredentials = eff.credentials;
+      if (eff.credentials !== undefined) d.taskCredentials = taskCredentials(eff.credentials);
       t.last = this.emit('TaskScheduled', t.last, d);
     } else {
       const d: Record<string, unknown> = { resource: ri.resource, input: paramsText, inputDetails: NOT_TRUNCATED };
       if (eff.timeout !== undefined) d.timeoutInSeconds = eff.timeout;
       if (eff.heartbeat !== undefined) d.heartbeatInSeconds = eff.heartbeat;
-      if (eff.credentials !== undefined) d.taskCredentials = eff.credentials;
+      if (eff.credentials !== undefined) d.taskCredentials = taskCredentials(eff.credentials);
       t.last = this.emit(ri.kind === 'lambda' ? 'LambdaFunctionScheduled' : 'ActivityScheduled', t.last, d);
     }
     const attempt = this.s.invocations[st.name] ?? 0;
@@ -1558,7 +1558,7 @@ export class Run {
             this.jsonataEnv(t, st, { input: frame.mapInput }, { item }),
           );
           child.phase = 'enter';
-          this.resume(child);
+          // already queued by startIterations, in item order
         } catch (e) {
           if (e instanceof StateFailure) {
             const cause = e.prefixed && e.cause !== undefined ? causePrefix(st.name, t.entered) + e.cause : e.cause;
@@ -1686,4 +1686,10 @@ function utf8Length(s: string): number {
 
 function jsonSize(v: unknown): number {
   return utf8Length(JSON.stringify(v) ?? '');
+}
+
+/** `Credentials {RoleArn}` as the history shows it: `taskCredentials {roleArn}`. */
+function taskCredentials(c: unknown): unknown {
+  if (c && typeof c === 'object' && 'RoleArn' in c) return { roleArn: (c as { RoleArn: unknown }).RoleArn };
+  return c;
 }
