@@ -20,6 +20,7 @@ import type {
   StorageCapabilities,
   StorageDriver,
   StorageTx,
+  TimerQueryOptions,
   TimerRecord,
   TransactionOptions,
 } from '@statecraft/storage';
@@ -89,11 +90,14 @@ function sqlFor(schema: string) {
                ON CONFLICT (id) DO UPDATE SET fire_at = excluded.fire_at, timer = excluded.timer`,
     deleteTimer: `DELETE FROM ${s}.timers WHERE id = $1`,
     getTimer: `SELECT timer FROM ${s}.timers WHERE id = $1`,
-    dueTimers: `SELECT timer FROM ${s}.timers WHERE fire_at <= $1 ORDER BY fire_at, id LIMIT $2`,
-    nextTimer: `SELECT timer FROM ${s}.timers ORDER BY fire_at, id LIMIT 1`,
+    dueTimers: `SELECT timer FROM ${s}.timers WHERE fire_at <= $1
+                  AND ($3::text IS NULL OR left(id, char_length($3)) = $3) ORDER BY fire_at, id LIMIT $2`,
+    nextTimer: `SELECT timer FROM ${s}.timers WHERE ($1::text IS NULL OR left(id, char_length($1)) = $1)
+                ORDER BY fire_at, id LIMIT 1`,
     claimTimers: `WITH due AS (
-                    SELECT id FROM ${s}.timers WHERE fire_at <= $1 ORDER BY fire_at, id LIMIT $2
-                    FOR UPDATE SKIP LOCKED)
+                    SELECT id FROM ${s}.timers WHERE fire_at <= $1
+                      AND ($3::text IS NULL OR left(id, char_length($3)) = $3)
+                    ORDER BY fire_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
                   DELETE FROM ${s}.timers t USING due WHERE t.id = due.id RETURNING t.fire_at, t.id, t.timer`,
     notify: 'SELECT pg_notify($1, $2)',
     reset: `TRUNCATE ${s}.kv, ${s}.streams, ${s}.events, ${s}.tasks, ${s}.timers`,
@@ -214,18 +218,18 @@ class PostgresTx implements StorageTx {
     return r.rows[0] ? decode<TimerRecord<T>>(r.rows[0].timer) : undefined;
   }
 
-  async dueTimers<T>(until: number, limit: number): Promise<TimerRecord<T>[]> {
-    const r = await this.q(this.sql.dueTimers, [until, limit]);
+  async dueTimers<T>(until: number, limit: number, o: TimerQueryOptions = {}): Promise<TimerRecord<T>[]> {
+    const r = await this.q(this.sql.dueTimers, [until, limit, o.idPrefix || null]);
     return r.rows.map((row: { timer: string }) => decode<TimerRecord<T>>(row.timer));
   }
 
-  async nextTimer<T>(): Promise<TimerRecord<T> | undefined> {
-    const r = await this.q(this.sql.nextTimer);
+  async nextTimer<T>(o: TimerQueryOptions = {}): Promise<TimerRecord<T> | undefined> {
+    const r = await this.q(this.sql.nextTimer, [o.idPrefix || null]);
     return r.rows[0] ? decode<TimerRecord<T>>(r.rows[0].timer) : undefined;
   }
 
-  async claimDueTimers<T>(until: number, limit: number): Promise<TimerRecord<T>[]> {
-    const r = await this.q(this.sql.claimTimers, [until, limit]);
+  async claimDueTimers<T>(until: number, limit: number, o: TimerQueryOptions = {}): Promise<TimerRecord<T>[]> {
+    const r = await this.q(this.sql.claimTimers, [until, limit, o.idPrefix || null]);
     const rows = r.rows as { fire_at: number; id: string; timer: string }[];
     // RETURNING has no order: sort as dueTimers does (ids compare by code unit, like the "C" collation).
     rows.sort((a, b) => a.fire_at - b.fire_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -16,6 +16,7 @@ import type {
   StorageCapabilities,
   StorageDriver,
   StorageTx,
+  TimerQueryOptions,
   TimerRecord,
   TransactionOptions,
 } from '@statecraft/storage';
@@ -56,6 +57,10 @@ function prepareAll(db: SqliteDatabaseLike) {
     getTimer: p('SELECT timer FROM timers WHERE id = ?'),
     dueTimers: p('SELECT timer FROM timers WHERE fire_at <= ? ORDER BY fire_at, id LIMIT ?'),
     nextTimer: p('SELECT timer FROM timers ORDER BY fire_at, id LIMIT 1'),
+    dueTimersPrefixed: p(
+      'SELECT timer FROM timers WHERE fire_at <= ? AND substr(id, 1, length(?)) = ? ORDER BY fire_at, id LIMIT ?',
+    ),
+    nextTimerPrefixed: p('SELECT timer FROM timers WHERE substr(id, 1, length(?)) = ? ORDER BY fire_at, id LIMIT 1'),
   };
 }
 
@@ -186,18 +191,24 @@ class SqliteTx implements StorageTx {
     return row ? decode<TimerRecord<T>>(row.timer) : undefined;
   }
 
-  async dueTimers<T>(until: number, limit: number): Promise<TimerRecord<T>[]> {
-    const rows = this.s().dueTimers.all(until, limit) as { timer: string }[];
+  async dueTimers<T>(until: number, limit: number, o: TimerQueryOptions = {}): Promise<TimerRecord<T>[]> {
+    const st = this.s();
+    const rows = (
+      o.idPrefix ? st.dueTimersPrefixed.all(until, o.idPrefix, o.idPrefix, limit) : st.dueTimers.all(until, limit)
+    ) as { timer: string }[];
     return rows.map((r) => decode<TimerRecord<T>>(r.timer));
   }
 
-  async nextTimer<T>(): Promise<TimerRecord<T> | undefined> {
-    const row = this.s().nextTimer.get() as { timer: string } | undefined;
+  async nextTimer<T>(o: TimerQueryOptions = {}): Promise<TimerRecord<T> | undefined> {
+    const st = this.s();
+    const row = (o.idPrefix ? st.nextTimerPrefixed.get(o.idPrefix, o.idPrefix) : st.nextTimer.get()) as
+      | { timer: string }
+      | undefined;
     return row ? decode<TimerRecord<T>>(row.timer) : undefined;
   }
 
-  async claimDueTimers<T>(until: number, limit: number): Promise<TimerRecord<T>[]> {
-    const due = await this.dueTimers<T>(until, limit);
+  async claimDueTimers<T>(until: number, limit: number, o: TimerQueryOptions = {}): Promise<TimerRecord<T>[]> {
+    const due = await this.dueTimers<T>(until, limit, o);
     for (const t of due) this.st.deleteTimer.run(t.id);
     return due;
   }

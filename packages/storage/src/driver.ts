@@ -79,6 +79,12 @@ export interface TimerRecord<T = unknown> {
   readonly payload: T;
 }
 
+/** Which timers a query sees. @public */
+export interface TimerQueryOptions {
+  /** Only timers whose id starts with this (each service keeps its own, e.g. `swf:` and `sfn:`). */
+  readonly idPrefix?: string;
+}
+
 /** Reading events. @public */
 export interface ReadEventsOptions {
   /** First id to read (1-based, inclusive); default 1. */
@@ -129,16 +135,16 @@ export interface StorageTx {
 
   putTimer<T>(timer: TimerRecord<T>): Promise<void>;
   deleteTimer(id: string): Promise<boolean>;
-  /** Timers due at or before `until`, earliest first. */
-  dueTimers<T>(until: number, limit: number): Promise<TimerRecord<T>[]>;
+  /** Timers due at or before `until`, earliest first (ties by id). */
+  dueTimers<T>(until: number, limit: number, options?: TimerQueryOptions): Promise<TimerRecord<T>[]>;
   /** The earliest timer, if any (the scheduler sleeps until it). */
-  nextTimer<T>(): Promise<TimerRecord<T> | undefined>;
+  nextTimer<T>(options?: TimerQueryOptions): Promise<TimerRecord<T> | undefined>;
   /**
    * Removes and returns the timers due at or before `until`, earliest first: each timer is handed out once,
    * also across nodes (timers another open transaction holds are skipped). Fire them in the same transaction:
    * if it rolls back, they are due again.
    */
-  claimDueTimers<T>(until: number, limit: number): Promise<TimerRecord<T>[]>;
+  claimDueTimers<T>(until: number, limit: number, options?: TimerQueryOptions): Promise<TimerRecord<T>[]>;
   /** A timer by id. */
   getTimer<T>(id: string): Promise<TimerRecord<T> | undefined>;
 

@@ -13,6 +13,7 @@ export type {
   StorageCapabilities,
   StorageDriver,
   StorageTx,
+  TimerQueryOptions,
   TimerRecord,
   TransactionOptions,
   Unsubscribe,

@@ -12,6 +12,7 @@ import type {
   StorageCapabilities,
   StorageDriver,
   StorageTx,
+  TimerQueryOptions,
   TimerRecord,
   TransactionOptions,
 } from '../driver.js';
@@ -36,6 +37,9 @@ class MemoryState {
 }
 
 type Undo = () => void;
+
+const byFireAtThenId = (a: TimerRecord, b: TimerRecord): number =>
+  a.fireAt - b.fireAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 class MemoryTx implements StorageTx {
   readonly undo: Undo[] = [];
@@ -218,21 +222,26 @@ class MemoryTx implements StorageTx {
     return true;
   }
 
-  async dueTimers<T>(until: number, limit: number): Promise<TimerRecord<T>[]> {
-    const due = [...this.s.timers.values()].filter((t) => t.fireAt <= until);
-    due.sort((a, b) => a.fireAt - b.fireAt || (a.id < b.id ? -1 : 1));
+  private timersMatching(o: TimerQueryOptions): TimerRecord[] {
+    const all = [...this.s.timers.values()];
+    const prefix = o.idPrefix;
+    return prefix ? all.filter((t) => t.id.startsWith(prefix)) : all;
+  }
+
+  async dueTimers<T>(until: number, limit: number, o: TimerQueryOptions = {}): Promise<TimerRecord<T>[]> {
+    const due = this.timersMatching(o).filter((t) => t.fireAt <= until);
+    due.sort(byFireAtThenId);
     return due.slice(0, limit) as TimerRecord<T>[];
   }
 
-  async nextTimer<T>(): Promise<TimerRecord<T> | undefined> {
+  async nextTimer<T>(o: TimerQueryOptions = {}): Promise<TimerRecord<T> | undefined> {
     let best: TimerRecord | undefined;
-    for (const t of this.s.timers.values())
-      if (!best || t.fireAt < best.fireAt || (t.fireAt === best.fireAt && t.id < best.id)) best = t;
+    for (const t of this.timersMatching(o)) if (!best || byFireAtThenId(t, best) < 0) best = t;
     return best as TimerRecord<T> | undefined;
   }
 
-  async claimDueTimers<T>(until: number, limit: number): Promise<TimerRecord<T>[]> {
-    const due = await this.dueTimers<T>(until, limit);
+  async claimDueTimers<T>(until: number, limit: number, o: TimerQueryOptions = {}): Promise<TimerRecord<T>[]> {
+    const due = await this.dueTimers<T>(until, limit, o);
     for (const t of due) await this.deleteTimer(t.id);
     return due;
   }

@@ -311,6 +311,25 @@ export function describeStorageDriver(name: string, create: () => StorageDriver 
       expect(await driver.transaction((tx) => tx.deleteTimer('a'))).toBe(false);
     });
 
+    it('keeps each service to its own timers with an id prefix', async () => {
+      await driver.transaction(async (tx) => {
+        await tx.putTimer({ id: 'sfn:a', fireAt: 5, payload: 'a' });
+        await tx.putTimer({ id: 'swf:b', fireAt: 10, payload: 'b' });
+        await tx.putTimer({ id: 'swf:c', fireAt: 1, payload: 'c' });
+        await tx.putTimer({ id: 'swf_x', fireAt: 0, payload: 'x' });
+        await tx.putTimer({ id: 'sfn:d', fireAt: 50, payload: 'd' });
+      });
+      await driver.transaction(async (tx) => {
+        expect((await tx.nextTimer({ idPrefix: 'sfn:' }))?.id).toBe('sfn:a');
+        expect((await tx.nextTimer({ idPrefix: 'swf:' }))?.id).toBe('swf:c');
+        expect(await tx.nextTimer({ idPrefix: 'none:' })).toBeUndefined();
+        expect((await tx.dueTimers(20, 10, { idPrefix: 'swf:' })).map((t) => t.id)).toEqual(['swf:c', 'swf:b']);
+        expect((await tx.dueTimers(20, 10, { idPrefix: 'sfn:' })).map((t) => t.id)).toEqual(['sfn:a']);
+        expect((await tx.claimDueTimers(100, 10, { idPrefix: 'sfn:' })).map((t) => t.id)).toEqual(['sfn:a', 'sfn:d']);
+        expect((await tx.dueTimers(100, 10)).map((t) => t.id)).toEqual(['swf_x', 'swf:c', 'swf:b']);
+      });
+    });
+
     it('delivers notifications after commit, never for a rolled back transaction', async () => {
       const heard: (string | undefined)[] = [];
       let wake: () => void = () => {};
