@@ -252,6 +252,7 @@ export class UnitOfWork {
               availableAt: cmd.at,
               priority: cmd.priority,
             });
+            if (!post.notify.has(q)) await tx.notify(q);
             post.notify.add(q);
             break;
           }

@@ -149,6 +149,10 @@ export function taskOperations(rt: Runtime, o: TaskOptions): Record<string, Oper
       const onAbort = () => ac.abort();
       signal?.addEventListener('abort', onAbort, { once: true });
       const wait = waiters.wait(queue, deadline, ac.signal).catch(() => false);
+      // Other nodes sharing the store announce their enqueues through it (a hint: the claim re-reads).
+      const off = await store
+        .subscribe(queue, () => waiters.notify(queue), { signal: ac.signal })
+        .catch(() => undefined);
       try {
         const got = await claim();
         if (got !== undefined) return got;
@@ -157,6 +161,7 @@ export function taskOperations(rt: Runtime, o: TaskOptions): Record<string, Oper
         if (clock.now() >= deadline) return undefined;
       } finally {
         ac.abort();
+        await off?.().catch(() => {});
         signal?.removeEventListener('abort', onAbort);
       }
     }
