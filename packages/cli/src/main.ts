@@ -4,7 +4,7 @@
 import { createStatecraft } from '@statecraft/aws-wire';
 import { serve } from '@statecraft/aws-wire/node';
 import { createClock } from '@statecraft/engine';
-import { integrationOptionsFromEnv } from '@statecraft/integrations';
+import { integrationOptionsFromEnv } from '@statecraft/integrations/node';
 import { parseStorageUrl, type StorageDriver } from '@statecraft/storage';
 import { ConfigError, resolveServeConfig, SERVE_FLAGS } from './config.js';
 import { runValidate } from './validate-command.js';

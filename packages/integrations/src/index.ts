@@ -7,8 +7,6 @@
 export type { IntegrationContext, IntegrationOutcome } from './aws-shapes.js';
 export type { IntegrationOptions, Integrations } from './compose.js';
 export { createIntegrationInvokers } from './compose.js';
-export type { IntegrationEnvOptions } from './env.js';
-export { integrationOptionsFromEnv } from './env.js';
 export { javaDoubleString, pythonFloatRepr, pythonJsonDumps, toPythonJson } from './json-text.js';
 export type {
   EndpointCredentials,
