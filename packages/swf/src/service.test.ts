@@ -335,6 +335,18 @@ describe('SWF service', () => {
     );
   });
 
+  it('forgets closed runs after the domain retention period', async () => {
+    const h = await harness();
+    const { runId } = await h.call('StartWorkflowExecution', { domain, workflowId: 'old', workflowType: WT });
+    await h.call('TerminateWorkflowExecution', { domain, workflowId: 'old' });
+    const since = { oldestDate: 0 };
+    expect((await h.call('CountClosedWorkflowExecutions', { domain, startTimeFilter: since })).count).toBe(1);
+    h.clock.advance(86_400_000);
+    expect((await h.call('CountClosedWorkflowExecutions', { domain, startTimeFilter: since })).count).toBe(0);
+    const f = await h.fault('DescribeWorkflowExecution', { domain, execution: { workflowId: 'old', runId } });
+    expect(f.code).toBe('UnknownResourceFault');
+  });
+
   it('lists domains and activity types with paging; deprecating a domain deprecates its types', async () => {
     const h = await harness();
     for (const n of ['b', 'a', 'c'])

@@ -77,6 +77,14 @@ function checkFilters(input: Filters, closed: boolean): void {
   }
 }
 
+/** Closed runs disappear after the domain's retention period (0 or NONE: kept). */
+function expired(s: ExecutionState, retentionDays: string, now: number): boolean {
+  const days = Number(retentionDays);
+  return (
+    s.closeTimestamp !== undefined && Number.isFinite(days) && days > 0 && s.closeTimestamp + days * 86_400_000 <= now
+  );
+}
+
 function inRange(t: number | undefined, f: { oldestDate?: unknown; latestDate?: unknown } | undefined): boolean {
   if (!f) return true;
   if (t === undefined) return false;
@@ -98,18 +106,12 @@ export function executionOperations(rt: Runtime): Record<string, Operation> {
     const rows = await store.transaction(async (tx) => {
       const d = await getDomain(tx, ctx, input.domain);
       const dKey = domainKey(ctx.region, ctx.accountId, d.name);
-      const retentionDays = Number(d.workflowExecutionRetentionPeriodInDays);
-      const keepMs = Number.isFinite(retentionDays)
-        ? Math.max(retentionDays, 0) * 86_400_000
-        : Number.POSITIVE_INFINITY;
       const now = clock.now();
       const all = await tx.list<ExecutionState>(C.executions, { prefix: `${dKey}|` });
       return all
         .map((e) => e.value)
         .filter((s) => (closed ? s.status === 'CLOSED' : s.status === 'OPEN'))
-        .filter(
-          (s) => !closed || keepMs === 0 || s.closeTimestamp! + keepMs > now || keepMs === Number.POSITIVE_INFINITY,
-        )
+        .filter((s) => !expired(s, d.workflowExecutionRetentionPeriodInDays, now))
         .filter((s) => inRange(s.startTimestamp, f.startTimeFilter ?? undefined))
         .filter((s) => inRange(s.closeTimestamp, f.closeTimeFilter ?? undefined))
         .filter((s) => !f.executionFilter || s.workflowId === f.executionFilter.workflowId)
@@ -203,7 +205,8 @@ export function executionOperations(rt: Runtime): Record<string, Operation> {
           st.domain !== d.name ||
           st.region !== ctx.region ||
           st.accountId !== ctx.accountId ||
-          st.workflowId !== e.workflowId
+          st.workflowId !== e.workflowId ||
+          expired(st, d.workflowExecutionRetentionPeriodInDays, clock.now())
         ) {
           throw unknownExecution(e.workflowId, e.runId);
         }
@@ -232,7 +235,8 @@ export function executionOperations(rt: Runtime): Record<string, Operation> {
           st.domain !== d.name ||
           st.region !== ctx.region ||
           st.accountId !== ctx.accountId ||
-          st.workflowId !== e.workflowId
+          st.workflowId !== e.workflowId ||
+          expired(st, d.workflowExecutionRetentionPeriodInDays, clock.now())
         ) {
           throw unknownExecution(e.workflowId, e.runId);
         }
