@@ -56,6 +56,11 @@ export interface StatecraftOptions {
   readonly mockConfig?: MockConfig | string;
   /** Credentials for calls forwarded to `lambdaEndpoint`/`serviceEndpoints` (default `test`/`test`). */
   readonly credentials?: IntegrationOptions['credentials'];
+  /**
+   * Behave as AWS did on this date (`YYYY-MM-DD`): for suites pinned to recordings of older AWS behaviour.
+   * See `SfnServiceOptions.compatibilityDate` for what it changes. Default: current AWS behaviour.
+   */
+  readonly compatibilityDate?: string;
   /** How long GetActivityTask holds a poll with no task, seconds (AWS: 60). */
   readonly activityPollTimeoutSeconds?: number;
   /** How long SWF PollForDecisionTask/PollForActivityTask hold, seconds (AWS: 60). */
@@ -108,10 +113,13 @@ export function createStatecraft(options: StatecraftOptions = {}): Statecraft {
     ...(options.activityPollTimeoutSeconds !== undefined
       ? { activityPollTimeoutSeconds: options.activityPollTimeoutSeconds }
       : {}),
+    ...(options.compatibilityDate !== undefined ? { compatibilityDate: options.compatibilityDate } : {}),
   });
   const swf = createSwfService({
     store,
     clock,
+    invokers,
+    ...(options.onError ? { onError: options.onError } : {}),
     ...(options.swfPollTimeoutSeconds !== undefined ? { pollTimeoutSeconds: options.swfPollTimeoutSeconds } : {}),
   });
   const services: Service[] = [sfn, swf];

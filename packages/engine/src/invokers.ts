@@ -23,16 +23,26 @@ export interface TaskCall {
 }
 
 /** What an invocation came to. @public */
-export type TaskOutcome =
+export type TaskOutcome = (
   | { readonly type: 'succeeded'; readonly output: unknown }
   | { readonly type: 'failed'; readonly error: string; readonly cause?: string }
   /** The outcome arrives later (activity, `.waitForTaskToken`): through SendTask* on the token. */
-  | { readonly type: 'pending' };
+  | { readonly type: 'pending' }
+) & {
+  /** The submission response, when the invoker did not report it through `ctx.submitted`. */
+  readonly submitted?: unknown;
+};
 
 /** @public */
 export interface InvokeContext {
+  /** Aborted when the task no longer matters (timed out, execution stopped or closed). */
   readonly signal: AbortSignal;
   now(): number;
+  /**
+   * Reports that a `.sync`/`.waitForTaskToken` task was submitted (the service accepted the call), with the
+   * service's response; recorded as `TaskSubmitted` before the final outcome. Call at most once.
+   */
+  submitted?(output: unknown): void;
 }
 
 /** @public */

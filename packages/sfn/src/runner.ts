@@ -40,6 +40,8 @@ export interface RunnerDeps {
   readonly onClosed?: (record: ExecutionRecord) => void;
   /** Called after an activity task was queued (wakes long polls). */
   readonly onActivityTask?: (activityArn: string) => void;
+  /** Run definitions as AWS did on this date (`YYYY-MM-DD`); default: current AWS behaviour. */
+  readonly compatibilityDate?: string;
 }
 
 /** @internal */
@@ -60,12 +62,28 @@ export interface Runner {
 /** @internal */
 export function createRunner(deps: RunnerDeps): Runner {
   const machines = new Map<string, Machine>();
+  /** Invocations in flight, by execution then task id: aborted on CancelTask and when the execution closes. */
+  const inFlight = new Map<string, Map<string, AbortController>>();
   let generation = 0;
+
+  const abortTasks = (executionArn: string, taskId?: string) => {
+    const tasks = inFlight.get(executionArn);
+    if (!tasks) return;
+    for (const [id, ac] of tasks) {
+      if (taskId !== undefined && id !== taskId) continue;
+      ac.abort(new Error('[statecraft] The task was cancelled: it timed out, or its execution stopped or closed.'));
+      tasks.delete(id);
+    }
+    if (tasks.size === 0) inFlight.delete(executionArn);
+  };
 
   const machineFor = (definition: string): Machine => {
     let m = machines.get(definition);
     if (!m) {
-      m = compileMachine(JSON.parse(definition));
+      m = compileMachine(
+        JSON.parse(definition),
+        deps.compatibilityDate !== undefined ? { compatibilityDate: deps.compatibilityDate } : {},
+      );
       if (machines.size > 1000) machines.clear();
       machines.set(definition, m);
     }
@@ -108,6 +126,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       if (record.next.status !== 'RUNNING') {
         for (const cmd of record.commands)
           if (cmd.type === 'StartTimer') deps.scheduler.cancel(`${executionArn}#${cmd.timerId}`);
+        abortTasks(executionArn);
         deps.onClosed?.(record.next);
       }
       return record.next;
@@ -136,6 +155,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         break;
       }
       case 'CancelTask':
+        abortTasks(executionArn, cmd.taskId);
         if (cmd.taskToken !== undefined) void cancelToken(cmd.taskToken).catch(deps.onError);
         break;
     }
@@ -194,15 +214,33 @@ export function createRunner(deps: RunnerDeps): Runner {
     const invoker = deps.invokers.find(cmd.resource, call);
     // No service to call for a callback task: the token is all there is; SendTask* answers it.
     if (callback && !invoker) return;
+    const ac = new AbortController();
+    let tasks = inFlight.get(executionArn);
+    if (!tasks) inFlight.set(executionArn, (tasks = new Map()));
+    tasks.set(cmd.taskId, ac);
+    let submittedSent = false;
+    const submitted = (output: unknown) => {
+      if (submittedSent || ac.signal.aborted) return;
+      submittedSent = true;
+      feedLater(executionArn, () => ({
+        type: 'TaskSubmitted',
+        at: deps.clock.now(),
+        taskId: cmd.taskId,
+        output: JSON.stringify(output ?? null),
+      }));
+    };
     const outcome: TaskOutcome = invoker
       ? await invoker
-          .invoke(call, { signal: new AbortController().signal, now: () => deps.clock.now() })
+          .invoke(call, { signal: ac.signal, now: () => deps.clock.now(), submitted })
           .catch((err: unknown): TaskOutcome => ({ type: 'failed', error: 'States.Runtime', cause: String(err) }))
       : {
           type: 'failed',
           error: 'States.Runtime',
           cause: `[statecraft] No task invoker is configured for resource '${cmd.resource}'. Register a handler (functions, LAMBDA_ENDPOINT, a service *_ENDPOINT) or a mock configuration.`,
         };
+    if (tasks.get(cmd.taskId) === ac) tasks.delete(cmd.taskId);
+    if (ac.signal.aborted) return; // the task was cancelled meanwhile: its outcome no longer matters
+    if (outcome.submitted !== undefined) submitted(outcome.submitted);
     if (outcome.type === 'pending') return;
     // A callback task's service call succeeded: the result arrives later through SendTask* on the token.
     // (A mock configuration answers with the task's final outcome instead.)

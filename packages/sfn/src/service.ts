@@ -38,7 +38,17 @@ export interface SfnServiceOptions {
    * customer managed keys in 2024. Default true; false reproduces the older responses.
    */
   readonly describeEncryptionConfiguration?: boolean;
+  /**
+   * Behave as AWS did on this date (`YYYY-MM-DD`), for tests pinned to older recordings. AWS changed, over
+   * time: the `encryptionConfiguration` member of Describe* (absent before its 2024 launch; this option
+   * places it at 2024-10-01), the `previousEventId` of a distributed Map's `MapStateExited` (before
+   * 2024-11-01) and `$$.Execution.RedriveCount` (before 2023-11-15). Default: current AWS behaviour.
+   */
+  readonly compatibilityDate?: string;
 }
+
+/** First date (by {@link SfnServiceOptions.compatibilityDate}) on which Describe* report encryptionConfiguration. */
+const ENCRYPTION_CONFIGURATION_SINCE = '2024-10-01';
 
 /** The Step Functions service. @public */
 export interface SfnService extends Service {
@@ -99,6 +109,7 @@ export function createSfnService(options: SfnServiceOptions): SfnService {
     onError,
     onClosed,
     onActivityTask: (arn) => waiters.notify(`activity:${arn}`),
+    ...(options.compatibilityDate !== undefined ? { compatibilityDate: options.compatibilityDate } : {}),
   });
 
   const ctx: SfnContext = {
@@ -112,7 +123,9 @@ export function createSfnService(options: SfnServiceOptions): SfnService {
     accountId: options.accountId,
     onError,
     activityPollMs: (options.activityPollTimeoutSeconds ?? envPollSeconds() ?? 60) * 1000,
-    describeEncryption: options.describeEncryptionConfiguration ?? true,
+    describeEncryption:
+      options.describeEncryptionConfiguration ??
+      (options.compatibilityDate === undefined || options.compatibilityDate >= ENCRYPTION_CONFIGURATION_SINCE),
     closeWaiters,
   };
 
