@@ -6,14 +6,14 @@
 #                                    throwaway server of their own. Never fails: without PostgreSQL the tests
 #                                    report themselves skipped and why.
 #   tools/ci/postgres.sh start       also start one server on 127.0.0.1 (data in $STATECRAFT_PG_DIR, default
-#                                    /tmp/statecraft-ci-pg; port $STATECRAFT_PG_PORT, default 55432) and print
+#                                    /tmp/statecraft-ci-pg; port $STATECRAFT_PG_PORT, default a free one) and print
 #                                    `export STATECRAFT_TEST_POSTGRES_URL=...` for the tests to share it.
 #   tools/ci/postgres.sh stop        stop that server and delete its data.
 set -uo pipefail
 
 cmd="${1:-install}"
 dir="${STATECRAFT_PG_DIR:-/tmp/statecraft-ci-pg}"
-port="${STATECRAFT_PG_PORT:-55432}"
+port="${STATECRAFT_PG_PORT:-}"
 
 log() { echo "ci/postgres: $*" >&2; }
 
@@ -88,6 +88,15 @@ as_pg() {
   fi
 }
 
+# A port free right now (the kernel picks it); 55432 when node is missing.
+free_port() {
+  if command -v node >/dev/null 2>&1; then
+    node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+  else
+    echo 55432
+  fi
+}
+
 start() {
   install
   local bin
@@ -96,8 +105,10 @@ start() {
     return 0
   fi
   if [ -f "$dir/data/postmaster.pid" ] && as_pg "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    port="$(sed -n 4p "$dir/data/postmaster.pid")"
     log "already running in $dir"
   else
+    [ -n "$port" ] || port="$(free_port)"
     rm -rf "$dir"
     mkdir -p "$dir"
     if [ "$(id -u)" = 0 ]; then
