@@ -216,7 +216,10 @@ export function createRunner(deps: RunnerDeps): Runner {
     if (callback && !invoker) return;
     const ac = new AbortController();
     let tasks = inFlight.get(executionArn);
-    if (!tasks) inFlight.set(executionArn, (tasks = new Map()));
+    if (!tasks) {
+      tasks = new Map();
+      inFlight.set(executionArn, tasks);
+    }
     tasks.set(cmd.taskId, ac);
     let submittedSent = false;
     const submitted = (output: unknown) => {
