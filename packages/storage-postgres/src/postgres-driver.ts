@@ -84,6 +84,7 @@ function sqlFor(schema: string) {
                  RETURNING t.claims, t.task`,
     completeTask: `DELETE FROM ${s}.tasks WHERE queue = $1 AND id = $2 AND ($3::integer IS NULL OR claims = $3)`,
     removeTask: `DELETE FROM ${s}.tasks WHERE queue = $1 AND id = $2`,
+    renewTask: `UPDATE ${s}.tasks SET available_at = $4 WHERE queue = $1 AND id = $2 AND claims = $3`,
     countTasks: `SELECT count(*)::integer AS n FROM ${s}.tasks WHERE queue = $1`,
     purgeQueue: `DELETE FROM ${s}.tasks WHERE queue = $1`,
     putTimer: `INSERT INTO ${s}.timers (id, fire_at, timer) VALUES ($1, $2, $3)
@@ -191,6 +192,10 @@ class PostgresTx implements StorageTx {
 
   async completeTask(queue: string, id: string, claims?: number): Promise<boolean> {
     return ((await this.q(this.sql.completeTask, [queue, id, claims ?? null])).rowCount ?? 0) > 0;
+  }
+
+  async renewTask(queue: string, id: string, claims: number, leaseExpiresAt: number): Promise<boolean> {
+    return ((await this.q(this.sql.renewTask, [queue, id, claims, leaseExpiresAt])).rowCount ?? 0) > 0;
   }
 
   async removeTask(queue: string, id: string): Promise<boolean> {

@@ -48,6 +48,7 @@ function prepareAll(db: SqliteDatabaseLike) {
     deleteTaskBySeq: p('DELETE FROM tasks WHERE seq = ?'),
     leaseTask: p('UPDATE tasks SET available_at = ?, claims = claims + 1 WHERE seq = ?'),
     completeTask: p('DELETE FROM tasks WHERE queue = ? AND id = ? AND (? IS NULL OR claims = ?)'),
+    renewTask: p('UPDATE tasks SET available_at = ? WHERE queue = ? AND id = ? AND claims = ?'),
     countTasks: p('SELECT COUNT(*) AS n FROM tasks WHERE queue = ?'),
     purgeQueue: p('DELETE FROM tasks WHERE queue = ?'),
     putTimer: p(
@@ -164,6 +165,10 @@ class SqliteTx implements StorageTx {
   async completeTask(queue: string, id: string, claims?: number): Promise<boolean> {
     const c = claims ?? null;
     return this.s().completeTask.run(queue, id, c, c).changes > 0;
+  }
+
+  async renewTask(queue: string, id: string, claims: number, leaseExpiresAt: number): Promise<boolean> {
+    return this.s().renewTask.run(leaseExpiresAt, queue, id, claims).changes > 0;
   }
 
   async removeTask(queue: string, id: string): Promise<boolean> {

@@ -126,6 +126,11 @@ export interface StorageTx {
    * since (its lease ran out and another claimer took it). Returns whether it was removed.
    */
   completeTask(queue: string, id: string, claims?: number): Promise<boolean>;
+  /**
+   * Extends a lease still held (the task is there and was not claimed again since): it stays hidden until
+   * `leaseExpiresAt`. A worker heartbeats with it while it works. Returns whether the lease was extended.
+   */
+  renewTask(queue: string, id: string, claims: number, leaseExpiresAt: number): Promise<boolean>;
   /** Removes a task that is still queued (e.g. its execution closed). */
   removeTask(queue: string, id: string): Promise<boolean>;
   /** Tasks in the queue, available or not, leased ones included. */

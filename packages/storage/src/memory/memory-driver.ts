@@ -186,6 +186,17 @@ class MemoryTx implements StorageTx {
     return true;
   }
 
+  async renewTask(queue: string, id: string, claims: number, leaseExpiresAt: number): Promise<boolean> {
+    const item = this.s.queues.get(queue)?.find((it) => it.task.id === id);
+    if (!item || item.claims !== claims) return false;
+    const before = item.availableAt;
+    item.availableAt = leaseExpiresAt;
+    this.undo.push(() => {
+      item.availableAt = before;
+    });
+    return true;
+  }
+
   async purgeQueue(queue: string): Promise<number> {
     const q = this.s.queues.get(queue);
     if (!q || q.length === 0) return 0;

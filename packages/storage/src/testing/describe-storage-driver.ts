@@ -253,6 +253,10 @@ export function describeStorageDriver(name: string, create: () => StorageDriver 
       expect(await driver.transaction((tx) => tx.claimTask('q', 1_499, { leaseMs: 500 }))).toBeUndefined();
       const second = await driver.transaction((tx) => tx.claimTask('q', 1_500, { leaseMs: 500 }));
       expect(second).toMatchObject({ id: 'w', claims: 2, leaseExpiresAt: 2_000 });
+      expect(await driver.transaction((tx) => tx.renewTask('q', 'w', 1, 9_999))).toBe(false);
+      expect(await driver.transaction((tx) => tx.renewTask('q', 'w', 2, 3_000))).toBe(true);
+      expect(await driver.transaction((tx) => tx.claimTask('q', 2_999, { leaseMs: 500 }))).toBeUndefined();
+      expect(await driver.transaction((tx) => tx.renewTask('nope', 'w', 2, 3_000))).toBe(false);
       expect(await driver.transaction((tx) => tx.completeTask('q', 'w', 1))).toBe(false);
       expect(await driver.transaction((tx) => tx.completeTask('q', 'w', 2))).toBe(true);
       expect(await driver.transaction((tx) => tx.completeTask('q', 'w'))).toBe(false);
