@@ -7,6 +7,45 @@ import type { LambdaFunctionSpec } from './types.js';
 
 export type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
+/** What Statecraft's `functions` option takes per name: a handler with the runtime it imitates. */
+export interface LambdaFunctionConfig {
+  handler: LambdaHandler;
+  /** `python*` makes Statecraft serialise results and error documents as Python's `json.dumps` does. */
+  runtime?: string;
+}
+
+/** The parts of Statecraft's Lambda context the behaviours use. */
+interface InvokeContext {
+  rawEvent?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Statecraft's `rawLambdaPayload` (a response given byte for byte) and `toPythonJson`, from
+ * `@statecraft/integrations`, which `@statecraft/aws-wire` does not re-export and this package does not
+ * depend on: loaded from the workspace when present. Without them, results go through `JSON.parse`
+ * (a Python `0.0` comes back as `0`).
+ */
+interface RawSupport {
+  rawLambdaPayload(text: string): unknown;
+  toPythonJson(text: string): string;
+}
+let rawSupport: Promise<RawSupport | undefined> | undefined;
+export function loadRawSupport(): Promise<RawSupport | undefined> {
+  rawSupport ??= (async () => {
+    try {
+      const url = new URL('../../packages/integrations/src/index.ts', import.meta.url).href;
+      const mod = (await import(url)) as Partial<RawSupport>;
+      return typeof mod.rawLambdaPayload === 'function' && typeof mod.toPythonJson === 'function'
+        ? (mod as RawSupport)
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  })();
+  return rawSupport;
+}
+
 /** A function error as the Lambda runtime reports it. */
 export class LambdaFunctionError extends Error {
   readonly errorType: string;
@@ -86,7 +125,7 @@ function failureDoc(spec: LambdaFunctionSpec, fallback: typeof RAISE_DEFAULT) {
 }
 
 export interface BuiltFunctions {
-  functions: Record<string, LambdaHandler>;
+  functions: Record<string, LambdaFunctionConfig>;
   /** Cancels pending sleeps (so a case's `sleep-60s` does not outlive it). */
   dispose(): void;
 }
@@ -94,9 +133,9 @@ export interface BuiltFunctions {
 export class UnknownBehaviourError extends Error {}
 
 /** Builds the local functions. `specs` must already have `{{name:X}}` substituted in its keys. */
-export function buildFunctions(specs: Record<string, LambdaFunctionSpec>): BuiltFunctions {
+export function buildFunctions(specs: Record<string, LambdaFunctionSpec>, raw?: RawSupport): BuiltFunctions {
   const timers = new Set<ReturnType<typeof setTimeout>>();
-  const sleep = (ms: number) =>
+  const sleep = (ms: number, signal?: AbortSignal) =>
     new Promise<void>((resolve) => {
       const t = setTimeout(() => {
         timers.delete(t);
@@ -104,49 +143,63 @@ export function buildFunctions(specs: Record<string, LambdaFunctionSpec>): Built
       }, ms);
       t.unref?.();
       timers.add(t);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(t);
+        timers.delete(t);
+      });
     });
-  const functions: Record<string, LambdaHandler> = {};
+  const handlers: Record<string, LambdaHandler> = {};
+  const functions: Record<string, LambdaFunctionConfig> = {};
   for (const [name, spec] of Object.entries(specs)) {
+    const python = (spec.runtime ?? '').startsWith('python');
     switch (spec.behaviour) {
       case 'identity':
-        functions[name] = async (event) => event;
+        // Python's `return event` re-serialises the request payload: floats stay floats (`0.0`).
+        handlers[name] = async (event, context) => {
+          const rawEvent = (context as InvokeContext | undefined)?.rawEvent;
+          if (python && raw && typeof rawEvent === 'string' && rawEvent !== '') {
+            return raw.rawLambdaPayload(raw.toPythonJson(rawEvent));
+          }
+          return event;
+        };
         break;
       case 'echo':
-        functions[name] = async () => ({ Return: 'HelloWorld' });
+        handlers[name] = async () => ({ Return: 'HelloWorld' });
         break;
       case 'raise': {
         const doc = failureDoc(spec, RAISE_DEFAULT);
-        functions[name] = async () => {
+        handlers[name] = async () => {
           throw new LambdaFunctionError(doc);
         };
         break;
       }
       case 'raise-custom': {
         const doc = failureDoc(spec, RAISE_CUSTOM_DEFAULT);
-        functions[name] = async () => {
+        handlers[name] = async () => {
           throw new LambdaFunctionError(doc);
         };
         break;
       }
       case 'large-output':
-        functions[name] = async () => 'a'.repeat(257 * 1024);
+        handlers[name] = async () => 'a'.repeat(257 * 1024);
         break;
       case 'return-bytes-string':
         // `return bytes("HelloWorld!", ...)`: the recorded payload is the JSON string "HelloWorld!".
-        functions[name] = async () => 'HelloWorld!';
+        handlers[name] = async () => 'HelloWorld!';
         break;
       case 'decorate-input':
-        functions[name] = async (event) => `input-event-${pythonRepr(event)}`;
+        handlers[name] = async (event) => `input-event-${pythonRepr(event)}`;
         break;
       case 'sleep-60s':
-        functions[name] = async () => {
-          await sleep(60_000);
+        handlers[name] = async (_event, context) => {
+          await sleep(60_000, (context as InvokeContext | undefined)?.signal);
           return null;
         };
         break;
       default:
         throw new UnknownBehaviourError(`unknown lambda behaviour '${spec.behaviour}' for ${name}`);
     }
+    functions[name] = { handler: handlers[name]!, ...(spec.runtime ? { runtime: spec.runtime } : {}) };
   }
   return {
     functions,

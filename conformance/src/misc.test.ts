@@ -14,7 +14,7 @@ describe('lambda behaviours', () => {
     );
   });
   it('builds functions by name', async () => {
-    const { functions, dispose } = buildFunctions({
+    const { functions: configs, dispose } = buildFunctions({
       id: { behaviour: 'identity' },
       echo: { behaviour: 'echo' },
       deco: { behaviour: 'decorate-input' },
@@ -30,6 +30,7 @@ describe('lambda behaviours', () => {
       custom: { behaviour: 'raise-custom' },
       sleepy: { behaviour: 'sleep-60s' },
     });
+    const functions = Object.fromEntries(Object.entries(configs).map(([k, v]) => [k, v.handler]));
     expect(await functions.id!({ a: 1 }, {})).toEqual({ a: 1 });
     expect(await functions.echo!({}, {})).toEqual({ Return: 'HelloWorld' });
     expect(await functions.deco!(['x'], {})).toBe("input-event-['x']");

@@ -1,7 +1,7 @@
 /** Running cases: one case (setup, steps, verdict) and a whole selection with bounded concurrency. */
 import type { Diff } from './compare.js';
 import { CaseContext, type Failure, type RunOptions, StepFailed, withTimeout } from './context.js';
-import { type BuiltFunctions, buildFunctions } from './lambda.js';
+import { type BuiltFunctions, buildFunctions, loadRawSupport } from './lambda.js';
 import { makeNames, Vars } from './placeholders.js';
 import { runSfnAwait, runSfnStep } from './sfn-case.js';
 import { runSwfStep, SwfState } from './swf-case.js';
@@ -71,7 +71,10 @@ export async function runCase(c: LoadedCase, config: RunnerConfig): Promise<Case
     else {
       const requires = c.data.requires ?? [];
       if (requires.includes('lambda')) {
-        built = buildFunctions(vars.deep(c.data.lambdaFunctions ?? {}) as Record<string, LambdaFunctionSpec>);
+        built = buildFunctions(
+          vars.deep(c.data.lambdaFunctions ?? {}) as Record<string, LambdaFunctionSpec>,
+          await loadRawSupport(),
+        );
       }
       emulator = await createInProcess({
         ...(built ? { functions: built.functions } : {}),

@@ -6,7 +6,7 @@ import { SFNClient, type SFNClientConfig } from '@aws-sdk/client-sfn';
 import { SWFClient } from '@aws-sdk/client-swf';
 import { createStatecraft, type StatecraftOptions } from '@statecraft/aws-wire';
 import { createRequestHandler } from '@statecraft/aws-wire/smithy';
-import type { LambdaHandler } from './lambda.js';
+import type { LambdaFunctionConfig } from './lambda.js';
 
 export const ACCOUNT_ID = '111111111111';
 export const REGION = 'us-east-1';
@@ -27,7 +27,7 @@ export interface Emulator {
 }
 
 export interface InProcessOptions {
-  functions?: Record<string, LambdaHandler>;
+  functions?: Record<string, LambdaFunctionConfig>;
   mockConfig?: unknown;
 }
 
