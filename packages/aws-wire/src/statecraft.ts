@@ -61,6 +61,11 @@ export interface StatecraftOptions {
    * See `SfnServiceOptions.compatibilityDate` for what it changes. Default: current AWS behaviour.
    */
   readonly compatibilityDate?: string;
+  /**
+   * Closed executions kept (records and histories); older ones are removed. Default 10,000 in memory,
+   * unbounded on durable stores.
+   */
+  readonly maxClosedExecutions?: number;
   /** How long GetActivityTask holds a poll with no task, seconds (AWS: 60). */
   readonly activityPollTimeoutSeconds?: number;
   /** How long SWF PollForDecisionTask/PollForActivityTask hold, seconds (AWS: 60). */
@@ -114,6 +119,7 @@ export function createStatecraft(options: StatecraftOptions = {}): Statecraft {
       ? { activityPollTimeoutSeconds: options.activityPollTimeoutSeconds }
       : {}),
     ...(options.compatibilityDate !== undefined ? { compatibilityDate: options.compatibilityDate } : {}),
+    ...(options.maxClosedExecutions !== undefined ? { maxClosedExecutions: options.maxClosedExecutions } : {}),
   });
   const swf = createSwfService({
     store,

@@ -45,6 +45,12 @@ export interface SfnServiceOptions {
    * 2024-11-01) and `$$.Execution.RedriveCount` (before 2023-11-15). Default: current AWS behaviour.
    */
   readonly compatibilityDate?: string;
+  /**
+   * How many closed executions are kept (records and histories); the oldest closed ones are removed beyond
+   * it, so a long-running emulator's memory stays bounded. AWS keeps closed executions for 90 days.
+   * Default: 10,000 on a store that is not durable (memory), unbounded on durable stores.
+   */
+  readonly maxClosedExecutions?: number;
 }
 
 /** First date (by {@link SfnServiceOptions.compatibilityDate}) on which Describe* report encryptionConfiguration. */
@@ -77,7 +83,33 @@ export function createSfnService(options: SfnServiceOptions): SfnService {
   const waiters = createWaiters(clock);
   const closeWaiters = new Map<string, Set<(rec: ExecutionRecord) => void>>();
 
+  const maxClosed = options.maxClosedExecutions ?? (store.capabilities.durable ? Number.POSITIVE_INFINITY : 10_000);
+  /** Closed executions in closing order (this process's view), for the retention bound. */
+  let closedOrder: string[] = [];
+  let closedHead = 0;
+  const retain = (arn: string) => {
+    if (!Number.isFinite(maxClosed)) return;
+    closedOrder.push(arn);
+    const excess = closedOrder.length - closedHead - maxClosed;
+    if (excess <= 0) return;
+    const expired = closedOrder.slice(closedHead, closedHead + excess);
+    closedHead += excess;
+    if (closedHead > 4096 && closedHead * 2 > closedOrder.length) {
+      closedOrder = closedOrder.slice(closedHead);
+      closedHead = 0;
+    }
+    void store
+      .transaction(async (tx) => {
+        for (const old of expired) {
+          await tx.delete(C.executions, old);
+          await tx.deleteStream(old);
+        }
+      })
+      .catch(onError);
+  };
+
   const onClosed = (rec: ExecutionRecord) => {
+    if (rec.type !== 'EXPRESS') retain(rec.arn);
     const set = closeWaiters.get(rec.arn);
     if (set) {
       for (const resolve of set) resolve(rec);
@@ -159,6 +191,8 @@ export function createSfnService(options: SfnServiceOptions): SfnService {
       scheduler.clear();
       runner.clear();
       closeWaiters.clear();
+      closedOrder = [];
+      closedHead = 0;
       await queues.idle();
     },
     async close() {
