@@ -8,6 +8,8 @@ export const USAGE = `usage: pnpm conformance [options]
   --min-pass <ratio>    exit 1 unless passed/(passed+failed) >= ratio (0..1, or a percentage like 95%)
   --concurrency <n>     cases run at once (default 4)
   --timeout <seconds>   timeout of a wait, poll or call (default 120)
+  --compat-date <d>     in-process: AWS behaviour date the emulator imitates: 'recorded' (default; each
+                        case's source.recorded), 'current', or YYYY-MM-DD
   --quiet               no progress on stderr
   --verbose             one line per case on stderr (verdict, duration, heap)`;
 
@@ -20,13 +22,14 @@ export interface Args {
   concurrency: number;
   timeout: number;
   quiet: boolean;
+  compatDate: string;
   verbose: boolean;
 }
 
 export class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): Args {
-  const args: Args = { corpus: [], concurrency: 4, timeout: 120, quiet: false, verbose: false };
+  const args: Args = { corpus: [], concurrency: 4, timeout: 120, quiet: false, verbose: false, compatDate: 'recorded' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] =
@@ -69,6 +72,14 @@ export function parseArgs(argv: string[]): Args {
         const n = Number(value());
         if (!Number.isFinite(n) || n <= 0) throw new UsageError('--timeout must be a positive number of seconds');
         args.timeout = n;
+        break;
+      }
+      case '--compat-date': {
+        const v = value();
+        if (v !== 'recorded' && v !== 'current' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+          throw new UsageError(`--compat-date must be recorded, current or YYYY-MM-DD: ${v}`);
+        }
+        args.compatDate = v;
         break;
       }
       case '--quiet':

@@ -32,6 +32,7 @@ async function main(): Promise<number> {
   const config = {
     timeoutMs: args.timeout * 1000,
     pollMs: remote ? 100 : 25,
+    compatDate: args.compatDate,
     ...(remote ? { remote } : {}),
   };
   const started = Date.now();
@@ -60,6 +61,7 @@ async function main(): Promise<number> {
       corpus: corpora,
       endpoint: args.endpoint ?? null,
       filter: args.filter ?? null,
+      compatDate: args.endpoint ? null : args.compatDate,
       startedAt: new Date(started).toISOString(),
       durationMs: elapsed,
     });

@@ -26,6 +26,23 @@ export interface CaseResult {
 export interface RunnerConfig extends RunOptions {
   /** Remote server; in-process emulator per case when absent. */
   remote?: Emulator;
+  /**
+   * In-process only: the AWS behaviour date the emulator imitates. `recorded` (default): each case's
+   * `source.recorded` date, since the expectations are AWS's answers on that date; `current`: today's AWS;
+   * or a fixed `YYYY-MM-DD`.
+   */
+  compatDate?: string;
+}
+
+/** The compatibility date for a case under `config.compatDate`, if any. */
+export function compatibilityDateFor(c: LoadedCase, compatDate: string | undefined): string | undefined {
+  const mode = compatDate ?? 'recorded';
+  if (mode === 'current') return undefined;
+  if (mode === 'recorded') {
+    const recorded = c.data.source?.recorded;
+    return typeof recorded === 'string' && /^\d{4}-\d{2}-\d{2}/.test(recorded) ? recorded.slice(0, 10) : undefined;
+  }
+  return mode;
 }
 
 const SUPPORTED = new Set(['lambda', 'mock-config']);
@@ -76,7 +93,9 @@ export async function runCase(c: LoadedCase, config: RunnerConfig): Promise<Case
           await loadRawSupport(),
         );
       }
+      const compatibilityDate = compatibilityDateFor(c, config.compatDate);
       emulator = await createInProcess({
+        ...(compatibilityDate ? { compatibilityDate } : {}),
         ...(built ? { functions: built.functions } : {}),
         ...(requires.includes('mock-config') && c.data.mockConfig !== undefined
           ? { mockConfig: vars.deep(c.data.mockConfig) }

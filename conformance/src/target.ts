@@ -29,6 +29,8 @@ export interface Emulator {
 export interface InProcessOptions {
   functions?: Record<string, LambdaFunctionConfig>;
   mockConfig?: unknown;
+  /** Behave as AWS did on this date (`YYYY-MM-DD`), Statecraft's `compatibilityDate`. */
+  compatibilityDate?: string;
 }
 
 function rawHeaders(target: string, extra?: Record<string, string>): Record<string, string> {
@@ -45,6 +47,7 @@ export async function createInProcess(options: InProcessOptions = {}): Promise<E
   const config: Record<string, unknown> = { accountId: ACCOUNT_ID, region: REGION };
   if (options.functions) config.functions = options.functions;
   if (options.mockConfig !== undefined) config.mockConfig = options.mockConfig;
+  if (options.compatibilityDate !== undefined) config.compatibilityDate = options.compatibilityDate;
   const sc = createStatecraft(config as StatecraftOptions);
   // The in-process handler speaks the SDK's handler protocol; its own types are structural, hence the cast.
   const requestHandler = createRequestHandler(sc) as unknown as SFNClientConfig['requestHandler'];
