@@ -1,5 +1,5 @@
 import type { StorageDriver } from '@statecraft/storage';
-import { ConcurrencyError } from '@statecraft/storage';
+import { ConcurrencyError, createStorageWaiters } from '@statecraft/storage';
 import { describeStorageDriver } from '@statecraft/storage/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -233,6 +233,42 @@ if (!url) {
       expect(committed).toBe(true);
       expect(heard).toEqual(['x']);
       await off();
+    });
+
+    it('wakes a long poll on node A when node B enqueues, and exactly one of many pollers gets the task', async () => {
+      const realClock = {
+        sleepUntil: (deadline: number, signal?: AbortSignal) =>
+          new Promise<void>((resolve, reject) => {
+            const t = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+            signal?.addEventListener('abort', () => {
+              clearTimeout(t);
+              reject(new Error('aborted'));
+            });
+          }),
+      };
+      const waitersA = createStorageWaiters(a, realClock);
+      const poll = async (d: StorageDriver, deadline: number) => {
+        for (;;) {
+          const woke = waitersA.wait('tasks:q', deadline);
+          const t = await d.transaction((tx) => tx.claimTask<string>('q', 0));
+          if (t) return t.payload;
+          if (!(await woke)) return undefined;
+        }
+      };
+      const started = Date.now();
+      const pollers = Array.from({ length: 6 }, () => poll(a, started + 1_500));
+      await new Promise((r) => setTimeout(r, 100));
+      await b.transaction(async (tx) => {
+        await tx.enqueueTask('q', { id: 'one', payload: 'work', availableAt: 0 });
+        await tx.notify('tasks:q');
+      });
+      const first = await Promise.race(
+        pollers.map((p) => p.then((v) => (v === undefined ? new Promise(() => {}) : v))),
+      );
+      expect(first).toBe('work');
+      expect(Date.now() - started).toBeLessThan(1_200);
+      const all = await Promise.all(pollers);
+      expect(all.filter((v) => v === 'work')).toHaveLength(1);
     });
 
     it('re-listens after the LISTEN connection is killed and wakes every listener', async () => {

@@ -176,7 +176,9 @@ export interface StorageDriver {
   /**
    * Listens to notifications sent with {@link StorageTx.notify} on `channel`. Delivery is at most once and may
    * be lost (e.g. while a connection is re-established, when listeners are woken with `undefined`): listeners
-   * treat it as a hint and re-read the store, and pollers still keep their deadline.
+   * treat it as a hint and re-read the store, and pollers still keep their deadline. The listener is registered
+   * synchronously, when `subscribe` is called, so this process's own notifications are heard from then on;
+   * other nodes' once the returned promise resolves.
    */
   subscribe(channel: string, listener: NotificationListener, options?: { signal?: AbortSignal }): Promise<Unsubscribe>;
   destroy(): Promise<void>;

@@ -25,3 +25,5 @@ export { LocalNotifier, MAX_NOTIFICATION_BYTES, queueNotification } from './loca
 export type { MemoryDriverOptions } from './memory/memory-driver.js';
 export { createMemoryDriver } from './memory/memory-driver.js';
 export type { HistoryEventLike } from './records.js';
+export type { SleepingClock, StorageWaiters } from './storage-waiters.js';
+export { createStorageWaiters } from './storage-waiters.js';
