@@ -15,7 +15,7 @@ export interface SleepingClock {
 export interface StorageWaiters {
   /** Resolves `true` when notified, `false` at the deadline; rejects when aborted. */
   wait(channel: string, deadline: number, signal?: AbortSignal): Promise<boolean>;
-  /** Wakes every waiter on the channel, on every node (a transaction of its own). */
+  /** Wakes every waiter on the channel, on every node (a transaction of its own). Never rejects. */
   notify(channel: string): Promise<void>;
 }
 
@@ -57,7 +57,9 @@ export function createStorageWaiters(store: StorageDriver, clock: SleepingClock)
       });
     },
     async notify(channel) {
-      await store.transaction((tx) => tx.notify(channel));
+      // Never rejects: callers fire and forget (the engine's Waiters.notify returns void), and a lost wake-up
+      // only delays pollers until their deadline.
+      await store.transaction((tx) => tx.notify(channel)).catch(() => undefined);
     },
   };
 }
