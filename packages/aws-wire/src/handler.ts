@@ -27,6 +27,24 @@ export type InputValidator = (
   | { readonly ok: true; readonly input: Record<string, unknown> }
   | { readonly ok: false; readonly code: string; readonly message?: string; readonly namespace: string };
 
+/**
+ * Turns what an operation returned into the JSON value to send (e.g. model-driven: `@default`s
+ * written, see `toWireShape`). Return `undefined` for an empty body: Smithy servers SHOULD send no
+ * payload for an operation without output (`smithy.api#Unit`), as AWS SWF does.
+ * @public
+ */
+export type OutputEncoder = (service: string, operation: string, output: unknown) => unknown;
+
+/**
+ * Extra headers for an error response of `service`, e.g. `x-amzn-query-error: <code>;<Sender|Receiver>`
+ * of an `@awsQueryCompatible` service. `undefined` adds none.
+ * @public
+ */
+export type ErrorHeaders = (
+  service: string,
+  error: { readonly code: string; readonly status: number },
+) => Readonly<Record<string, string>> | undefined;
+
 /** @internal */
 export interface AwsHandlerOptions {
   readonly services: readonly Service[];
@@ -34,6 +52,10 @@ export interface AwsHandlerOptions {
   readonly region: string;
   readonly reset: () => Promise<void>;
   readonly validate?: InputValidator;
+  /** Encodes operation results; without it the result is sent as it is (`toWire`). */
+  readonly encodeOutput?: OutputEncoder;
+  /** Extra headers for modelled (thrown `AwsServiceError`) error responses. */
+  readonly errorHeaders?: ErrorHeaders;
 }
 
 const CORS_HEADERS: Record<string, string> = {
@@ -61,6 +83,11 @@ function respond(
   return new Response(body as BodyInit | null, { status, headers });
 }
 
+/**
+ * `{"__type": "<namespace>#<code>", ...members, "message": ...}`. An empty `message` is left out, so an
+ * error without one has just its members (Smithy `AwsJson10EmptyComplexError`: `{"__type": "…"}`), and
+ * an error shape whose message member is spelled `Message` carries it in `members`.
+ */
 function errorResponse(
   code: string,
   message: string | undefined,
@@ -68,10 +95,19 @@ function errorResponse(
   requestId: string,
   namespace?: string,
   members: Record<string, unknown> = {},
+  extra: Readonly<Record<string, string>> = {},
 ): Response {
   const body: Record<string, unknown> = { __type: namespace ? `${namespace}#${code}` : code, ...members };
-  if (message !== undefined) body.message = message;
-  return respond(status, encodeJson(body), requestId, { 'x-amzn-errortype': code });
+  if (message !== undefined && message !== '') body.message = message;
+  return respond(status, encodeJson(body), requestId, { ...extra, 'x-amzn-errortype': code });
+}
+
+/** The request body as text, gunzipped when `Content-Encoding` lists `gzip` (Smithy `@requestCompression`). */
+async function bodyText(request: Request): Promise<string> {
+  const encodings = (request.headers.get('content-encoding') ?? '').split(',').map((e) => e.trim().toLowerCase());
+  // Only gzip is decoded; other tokens (SWF's legacy `amz-1.0`) describe the JSON itself and are ignored.
+  if (!encodings.includes('gzip') || request.body === null) return request.text();
+  return new Response(request.body.pipeThrough(new DecompressionStream('gzip'))).text();
 }
 
 /** Region from the SigV4 credential scope, else from an AWS host name, else the default. @internal */
@@ -103,6 +139,7 @@ export function createAwsHandler(options: AwsHandlerOptions): (request: Request)
 
   return async (request) => {
     const requestId = globalThis.crypto.randomUUID();
+    let serviceName: string | undefined;
     try {
       const url = new URL(request.url);
       if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS_HEADERS });
@@ -129,8 +166,14 @@ export function createAwsHandler(options: AwsHandlerOptions): (request: Request)
       if (request.method !== 'POST' || !service || !operation) {
         return errorResponse('UnknownOperationException', undefined, 400, requestId, 'com.amazon.coral.service');
       }
+      serviceName = service.targetPrefix;
 
-      const text = await request.text();
+      let text: string;
+      try {
+        text = await bodyText(request);
+      } catch {
+        return errorResponse('SerializationException', undefined, 400, requestId, 'com.amazon.coral.service');
+      }
       let input: unknown = {};
       if (text.trim() !== '') {
         try {
@@ -157,10 +200,20 @@ export function createAwsHandler(options: AwsHandlerOptions): (request: Request)
         signal: request.signal,
       };
       const output = await operation(decoded, ctx);
-      return respond(200, encodeJson(output), requestId);
+      const payload = options.encodeOutput ? options.encodeOutput(service.targetPrefix, opName, output) : output;
+      return respond(200, payload === undefined ? null : encodeJson(payload), requestId);
     } catch (err) {
       if (AwsServiceError.is(err)) {
-        return errorResponse(err.code, err.message, err.status, requestId, err.namespace, { ...err.members });
+        const extra = serviceName && options.errorHeaders?.(serviceName, { code: err.code, status: err.status });
+        return errorResponse(
+          err.code,
+          err.message,
+          err.status,
+          requestId,
+          err.namespace,
+          { ...err.members },
+          extra || {},
+        );
       }
       console.error('[statecraft] Internal failure while handling a request:', err);
       return errorResponse(

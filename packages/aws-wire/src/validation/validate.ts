@@ -348,7 +348,10 @@ function item(model: ServiceModel, shapeName: string, value: unknown, path: stri
  * @public
  */
 export interface CoerceInputOptions {
-  /** Fill members that are absent with their Smithy `@default` (`0`, `false`). Default `false`. */
+  /**
+   * Fill members that are absent (or `null`) with their Smithy `@default` (`0`, `false`), at any depth
+   * (Smithy: servers MUST treat a missing member as its default). Default `false`.
+   */
   readonly applyDefaults?: boolean;
 }
 
@@ -385,7 +388,9 @@ function coerceValue(model: ServiceModel, shapeName: string, value: unknown, def
       for (const [name, member] of Object.entries(shape.members ?? {})) {
         const v = Object.hasOwn(obj, name) ? obj[name] : undefined;
         if (v === null || v === undefined) {
-          if (defaults && member.default !== undefined) out[name] = member.default;
+          // The default is a Smithy node value: coerce it like a sent one (timestamp `0` → `Date`).
+          if (defaults && member.default !== undefined)
+            out[name] = coerceValue(model, member.shape, member.default, defaults);
           continue;
         }
         out[name] = coerceValue(model, member.shape, v, defaults);
