@@ -3,6 +3,7 @@
  * (README §1.3). A failing function throws a {@link LambdaFunctionError} carrying the Lambda error document
  * (`errorType`, `errorMessage`, `stackTrace`); the emulator adds the `requestId`.
  */
+import { rawLambdaPayload, toPythonJson } from '@statecraft/integrations';
 import type { LambdaFunctionSpec } from './types.js';
 
 export type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -21,29 +22,15 @@ interface InvokeContext {
 }
 
 /**
- * Statecraft's `rawLambdaPayload` (a response given byte for byte) and `toPythonJson`, from
- * `@statecraft/integrations`, which `@statecraft/aws-wire` does not re-export and this package does not
- * depend on: loaded from the workspace when present. Without them, results go through `JSON.parse`
- * (a Python `0.0` comes back as `0`).
+ * Statecraft's `rawLambdaPayload` (a response given byte for byte) and `toPythonJson`: a Python function's
+ * result is its JSON text as Python writes it (a Python `0.0` stays `0.0`).
  */
 interface RawSupport {
   rawLambdaPayload(text: string): unknown;
   toPythonJson(text: string): string;
 }
-let rawSupport: Promise<RawSupport | undefined> | undefined;
-export function loadRawSupport(): Promise<RawSupport | undefined> {
-  rawSupport ??= (async () => {
-    try {
-      const url = new URL('../../packages/integrations/src/index.ts', import.meta.url).href;
-      const mod = (await import(url)) as Partial<RawSupport>;
-      return typeof mod.rawLambdaPayload === 'function' && typeof mod.toPythonJson === 'function'
-        ? (mod as RawSupport)
-        : undefined;
-    } catch {
-      return undefined;
-    }
-  })();
-  return rawSupport;
+export async function loadRawSupport(): Promise<RawSupport | undefined> {
+  return { rawLambdaPayload, toPythonJson };
 }
 
 /** A function error as the Lambda runtime reports it. */
