@@ -2,7 +2,7 @@
 // `@statecraft/source` export condition, so no build is needed before `pnpm test`.
 import { defineConfig } from 'vitest/config';
 
-export const sourceConditions = ['@statecraft/source', 'node', 'import', 'default'];
+export const sourceConditions = ['@statecraft/source', 'node', 'default'];
 
 export default defineConfig({
   resolve: { conditions: sourceConditions },
