@@ -24,6 +24,8 @@ export interface SfnContext {
   readonly activityPollMs: number;
   /** Whether DescribeStateMachine & co. report `encryptionConfiguration` (AWS does since 2024). */
   readonly describeEncryption: boolean;
+  /** Whether executions report redrive members (`redriveCount`, `redriveStatus`); AWS does since 2023-11-15. */
+  readonly describeRedrive: boolean;
   /** Waiters for executions to close (StartSyncExecution). */
   readonly closeWaiters: Map<string, Set<(rec: ExecutionRecord) => void>>;
 }

@@ -299,9 +299,13 @@ export function executionOperations(ctx: SfnContext): Record<string, Operation> 
         ...(rec.mapRunArn !== undefined ? { mapRunArn: rec.mapRunArn } : {}),
         ...(rec.stateMachineVersionArn !== undefined ? { stateMachineVersionArn: rec.stateMachineVersionArn } : {}),
         ...(rec.stateMachineAliasArn !== undefined ? { stateMachineAliasArn: rec.stateMachineAliasArn } : {}),
-        redriveCount: rec.redriveCount,
-        ...(rec.redriveDate !== undefined ? { redriveDate: date(rec.redriveDate) } : {}),
-        ...redriveMembers(ctx, rec),
+        ...(ctx.describeRedrive
+          ? {
+              redriveCount: rec.redriveCount,
+              ...(rec.redriveDate !== undefined ? { redriveDate: date(rec.redriveDate) } : {}),
+              ...redriveMembers(ctx, rec),
+            }
+          : {}),
       };
     },
 
@@ -384,8 +388,12 @@ export function executionOperations(ctx: SfnContext): Record<string, Operation> 
           ...(r.mapRunArn !== undefined ? { mapRunArn: r.mapRunArn } : {}),
           ...(r.stateMachineVersionArn !== undefined ? { stateMachineVersionArn: r.stateMachineVersionArn } : {}),
           ...(r.stateMachineAliasArn !== undefined ? { stateMachineAliasArn: r.stateMachineAliasArn } : {}),
-          redriveCount: r.redriveCount,
-          ...(r.redriveDate !== undefined ? { redriveDate: date(r.redriveDate) } : {}),
+          ...(ctx.describeRedrive
+            ? {
+                redriveCount: r.redriveCount,
+                ...(r.redriveDate !== undefined ? { redriveDate: date(r.redriveDate) } : {}),
+              }
+            : {}),
         })),
         ...tokenOf(p),
       };

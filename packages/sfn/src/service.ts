@@ -42,7 +42,8 @@ export interface SfnServiceOptions {
    * Behave as AWS did on this date (`YYYY-MM-DD`), for tests pinned to older recordings. AWS changed, over
    * time: the `encryptionConfiguration` member of Describe* (absent before its 2024 launch; this option
    * places it at 2024-10-01), the `previousEventId` of a distributed Map's `MapStateExited` (before
-   * 2024-11-01) and `$$.Execution.RedriveCount` (before 2023-11-15). Default: current AWS behaviour.
+   * 2024-11-01), and redrive (launched 2023-11-15: `$$.Execution.RedriveCount`, `redriveCount`/`redriveStatus`
+   * of executions). Default: current AWS behaviour.
    */
   readonly compatibilityDate?: string;
   /**
@@ -55,6 +56,8 @@ export interface SfnServiceOptions {
 
 /** First date (by {@link SfnServiceOptions.compatibilityDate}) on which Describe* report encryptionConfiguration. */
 const ENCRYPTION_CONFIGURATION_SINCE = '2024-10-01';
+/** AWS launched execution redrive on 2023-11-15: executions report redrive members from then on. */
+const REDRIVE_SINCE = '2023-11-15';
 
 /** The Step Functions service. @public */
 export interface SfnService extends Service {
@@ -158,6 +161,7 @@ export function createSfnService(options: SfnServiceOptions): SfnService {
     describeEncryption:
       options.describeEncryptionConfiguration ??
       (options.compatibilityDate === undefined || options.compatibilityDate >= ENCRYPTION_CONFIGURATION_SINCE),
+    describeRedrive: options.compatibilityDate === undefined || options.compatibilityDate >= REDRIVE_SINCE,
     closeWaiters,
   };
 
