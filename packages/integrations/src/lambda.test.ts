@@ -48,12 +48,14 @@ describe('in-process Lambda', () => {
   });
   const invoker = createLambdaInvoker({ backend });
 
-  it('matches direct function ARNs and lambda:invoke, not other integrations', () => {
+  it('matches direct function ARNs, lambda:invoke and aws-sdk:lambda:invoke, not other integrations', () => {
     expect(invoker.matches(fnArn('id'))).toBe(true);
     expect(invoker.matches(`${fnArn('id')}:prod`)).toBe(true);
     expect(invoker.matches('arn:aws:states:::lambda:invoke')).toBe(true);
     expect(invoker.matches('arn:aws:states:::lambda:invoke.waitForTaskToken')).toBe(true);
-    expect(invoker.matches('arn:aws:states:::aws-sdk:lambda:invoke')).toBe(false);
+    expect(invoker.matches('arn:aws:states:::aws-sdk:lambda:invoke')).toBe(true);
+    expect(invoker.matches('arn:aws:states:::aws-sdk:lambda:invoke.waitForTaskToken')).toBe(true);
+    expect(invoker.matches('arn:aws:states:::aws-sdk:lambda:getFunction')).toBe(false);
     expect(invoker.matches('arn:aws:states:::sqs:sendMessage')).toBe(false);
   });
 
@@ -116,6 +118,34 @@ describe('in-process Lambda', () => {
     const viaInvoke = await invoker.invoke(call('arn:aws:states:::lambda:invoke', { FunctionName: 'pyFail' }), ctx);
     expect((viaInvoke as { cause: string }).cause).toMatch(
       /^\{"errorMessage":"Some exception was raised\.","errorType":"Exception"/,
+    );
+  });
+
+  it('answers aws-sdk:lambda:invoke with the API output: Payload as text, FunctionError as data', async () => {
+    const ok = await invoker.invoke(
+      call('arn:aws:states:::aws-sdk:lambda:invoke', { FunctionName: 'pyId', Payload: { body: 'string body' } }),
+      ctx,
+    );
+    expect(ok).toEqual({
+      type: 'succeeded',
+      output: { ExecutedVersion: '$LATEST', Payload: '{"body": "string body"}', StatusCode: 200 },
+    });
+    const fnError = await invoker.invoke(
+      call('arn:aws:states:::aws-sdk:lambda:invoke', { FunctionName: 'nodeFail', Payload: {} }),
+      ctx,
+    );
+    expect(fnError.type).toBe('succeeded');
+    const r = (fnError as { output: Record<string, any> }).output;
+    expect(r).toMatchObject({ ExecutedVersion: '$LATEST', FunctionError: 'Unhandled', StatusCode: 200 });
+    expect(JSON.parse(r.Payload)).toMatchObject({ errorType: 'ValidationError', errorMessage: 'nope' });
+    expect(r.SdkHttpMetadata).toBeUndefined();
+    const missing = await invoker.invoke(
+      call('arn:aws:states:::aws-sdk:lambda:invoke', { FunctionName: 'ghost' }),
+      ctx,
+    );
+    expect(missing).toMatchObject({ type: 'failed', error: 'Lambda.ResourceNotFoundException' });
+    expect((missing as { cause: string }).cause).toMatch(
+      /^Function not found: arn:aws:lambda:us-east-1:111111111111:function:ghost:\$LATEST \(Service: Lambda, Status Code: 404, Request ID: [0-9a-f-]{36}\)$/,
     );
   });
 

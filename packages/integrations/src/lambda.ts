@@ -461,13 +461,40 @@ export function lambdaInvokeResult(res: LambdaInvokeResponse, at: number): Recor
   };
 }
 
-function serviceFailure(err: unknown): IntegrationOutcome {
+/**
+ * A Lambda service error as the task's failure: `Lambda.<Code>Exception` for both integrations; the cause is
+ * the AWS SDK for Java v1 text for `lambda:invoke`, the v2 text (`(Service: Lambda, Status Code: …, Request
+ * ID: …)`) for `aws-sdk:lambda:invoke`, as for the other AWS SDK integrations.
+ */
+function serviceFailure(err: unknown, sdk = false): IntegrationOutcome {
   if (err instanceof LambdaServiceError) {
     if (err.clientSide) return failed('Lambda.SdkClientException', err.message);
     const code = err.code.endsWith('Exception') ? err.code : `${err.code}Exception`;
-    return failed(`Lambda.${code}`, javaServiceCause(err.message, 'AWSLambda', err.status, err.code, err.requestId));
+    return failed(
+      `Lambda.${code}`,
+      sdk
+        ? `${err.message} (Service: Lambda, Status Code: ${err.status}, Request ID: ${err.requestId})`
+        : javaServiceCause(err.message, 'AWSLambda', err.status, err.code, err.requestId),
+    );
   }
   throw err;
+}
+
+/**
+ * The `aws-sdk:lambda:invoke` result: the Invoke API's output members only (no `SdkHttpMetadata`), with
+ * `Payload` left as the response's text (the optimised integration parses it) and `FunctionError` reported
+ * rather than failing the task.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html ("How the Optimized Lambda
+ *   integration is different than the Lambda AWS SDK integration")
+ */
+function sdkInvokeResult(res: LambdaInvokeResponse): Record<string, unknown> {
+  return {
+    ExecutedVersion: res.executedVersion,
+    ...(res.functionError !== undefined ? { FunctionError: res.functionError } : {}),
+    ...(res.logResult !== undefined ? { LogResult: res.logResult } : {}),
+    Payload: res.payload,
+    StatusCode: res.statusCode,
+  };
 }
 
 /** Options for {@link createLambdaInvoker}. @public */
@@ -482,8 +509,10 @@ export interface LambdaInvokerOptions {
 
 /**
  * The Lambda invoker: direct function ARNs (the function's payload is the result; history
- * `LambdaFunction*`) and `arn:aws:states:::lambda:invoke[.waitForTaskToken]` (the Invoke response object is
- * the result; the token variant stays pending until SendTask* and reports the response as submitted).
+ * `LambdaFunction*`), `arn:aws:states:::lambda:invoke[.waitForTaskToken]` (the Invoke response object is
+ * the result; the token variant stays pending until SendTask* and reports the response as submitted) and
+ * `arn:aws:states:::aws-sdk:lambda:invoke[.waitForTaskToken]` (the plain API output; a function error is
+ * part of the result, not a failure).
  * A function error fails the task with the document's `errorType` and the document as the cause.
  * @public
  */
@@ -496,7 +525,6 @@ export function createLambdaInvoker(options: LambdaInvokerOptions): TaskInvoker 
       const r = parseServiceResource(resource);
       return (
         r !== undefined &&
-        !r.sdk &&
         r.service === 'lambda' &&
         r.action === 'invoke' &&
         (r.pattern === 'request-response' || (r.pattern === 'waitForTaskToken' && !options.declineCallbacks))
@@ -520,6 +548,7 @@ export function createLambdaInvoker(options: LambdaInvokerOptions): TaskInvoker 
         if (res.functionError) return functionFailure(res, false);
         return { type: 'succeeded', output: res.payload === '' ? null : parseOrText(res.payload) };
       }
+      const sdk = parseServiceResource(call.resource)?.sdk === true;
       const p = (typeof call.parameters === 'object' && call.parameters !== null ? call.parameters : {}) as Record<
         string,
         unknown
@@ -552,10 +581,10 @@ export function createLambdaInvoker(options: LambdaInvokerOptions): TaskInvoker 
           signal: ctx.signal,
         });
       } catch (err) {
-        return serviceFailure(err);
+        return serviceFailure(err, sdk);
       }
-      if (res.functionError) return functionFailure(res, true);
-      const result = lambdaInvokeResult(res, ctx.now());
+      if (res.functionError && !sdk) return functionFailure(res, true);
+      const result = sdk ? sdkInvokeResult(res) : lambdaInvokeResult(res, ctx.now());
       if (call.resource.endsWith('.waitForTaskToken')) {
         reportSubmitted(ctx, result);
         return { type: 'pending', submitted: result };
