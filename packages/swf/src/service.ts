@@ -5,6 +5,7 @@
 import type { Clock, InvokerRegistry, Service } from '@statecraft/engine';
 import { createScheduler, createWaiters } from '@statecraft/engine';
 import type { StorageDriver } from '@statecraft/storage';
+import { createStorageWaiters } from '@statecraft/storage';
 import { executionOperations } from './operations/executions.js';
 import { registrationOperations } from './operations/registration.js';
 import { Runtime } from './operations/runtime.js';
@@ -27,6 +28,12 @@ export interface SwfServiceOptions {
   readonly newRunId?: () => string;
   /** Where background failures are reported (default: console.error). */
   readonly onError?: (err: unknown) => void;
+  /**
+   * On stores several nodes share (`capabilities.multipleConnections`), how often each node re-checks for
+   * due timers besides the `swf:timers` notifications, in seconds (default 5): a notification lost while a
+   * connection was re-established, or a node that died mid-firing, delays a timer by at most this much.
+   */
+  readonly timerRecheckSeconds?: number;
 }
 
 /** @public */
@@ -46,17 +53,24 @@ export function createSwfService(options: SwfServiceOptions): SwfService {
   const { store, clock } = options;
   const onError = options.onError ?? ((err: unknown) => console.error('[statecraft] SWF background failure:', err));
   const scheduler = createScheduler(clock, onError);
-  const waiters = createWaiters(clock);
+  // On PostgreSQL a task enqueued on one node wakes the long polls of every node (LISTEN/NOTIFY): the
+  // committing transaction sends it with `tx.notify`. Elsewhere the waiters are in process.
+  const storeWakesPolls = store.capabilities.notify;
+  const waiters = storeWakesPolls ? createStorageWaiters(store, clock) : createWaiters(clock);
   const rt = new Runtime({
     store,
     clock,
     scheduler,
     waiters,
+    storeWakesPolls,
+    timerRecheckMs: Math.max(100, (options.timerRecheckSeconds ?? 5) * 1000),
     ...(options.invokers ? { invokers: options.invokers } : {}),
     newRunId: options.newRunId ?? defaultRunId,
     onError,
   });
   const pollTimeoutMs = Math.max(0, (options.pollTimeoutSeconds ?? 60) * 1000);
+  // Start-up recovery: timers that fell due while no node ran fire now, not on the first request.
+  void rt.start();
   return {
     targetPrefix: 'SimpleWorkflowService',
     operations: {
@@ -68,7 +82,7 @@ export function createSwfService(options: SwfServiceOptions): SwfService {
       rt.clear();
     },
     async close() {
-      rt.clear();
+      await rt.stop();
       scheduler.clear();
     },
   };

@@ -130,6 +130,11 @@ export interface ExecutionState {
   latestExecutionContext?: string;
   /** Workflow START_TO_CLOSE deadline (epoch ms). */
   readonly deadline: number;
+  /**
+   * Storage revision, bumped on every write of the snapshot (optimistic concurrency for snapshot-only
+   * changes such as heartbeats). Not part of the model: the operations layer keeps it.
+   */
+  rev?: number;
 }
 
 /** Effects the operations layer carries out after (or inside) the transaction. @public */

@@ -4,9 +4,19 @@
  * notifications, child policies, continue-as-new) through the other runs, then writes every run's events,
  * snapshot, queued tasks and timers in the same store transaction. After the commit it arms the scheduler,
  * wakes long polls and starts Lambda invocations.
+ *
+ * Durability and several nodes on one store:
+ * - Optimistic concurrency: every write of a run goes through its history stream's `expectedNextId` (an
+ *   empty append when only the snapshot changes, e.g. a heartbeat), and on stores several nodes share the
+ *   snapshot's revision is re-checked after that append has locked the stream, so neither events nor
+ *   snapshot-only changes are lost to a concurrent writer. Conflicts roll back and re-run the unit of work.
+ * - Timers are store rows: {@link Runtime.start} fires the due ones and arms the next at start-up; each is
+ *   claimed once across nodes (`claimDueTimers`). A commit that sets a timer notifies `swf:timers` so the
+ *   other nodes re-arm; they also re-check periodically in case a notification was lost.
+ * - Task-list wake-ups are sent with `tx.notify` inside the committing transaction.
  */
-import type { Clock, InvokerRegistry, Scheduler, Waiters } from '@statecraft/engine';
-import type { StorageDriver, StorageTx } from '@statecraft/storage';
+import type { Clock, InvokerRegistry, Scheduler } from '@statecraft/engine';
+import type { StorageDriver, StorageTx, Unsubscribe } from '@statecraft/storage';
 import { ConcurrencyError } from '@statecraft/storage';
 import { Execution } from '../model/execution.js';
 import type { ExecutionState, StartParams, TypeInfoLike, TypeRef } from '../model/types.js';
@@ -24,6 +34,27 @@ import {
 
 /** History size limit per run. @internal */
 export const MAX_HISTORY_EVENTS = 25_000;
+
+/** Store notification channel announcing a newly set SWF timer (payload: its `fireAt`). @internal */
+export const TIMERS_CHANNEL = 'swf:timers';
+
+/** Every SWF timer id starts with this (see `timerId`); SFN keeps its own under `sfn:`. */
+const TIMER_PREFIX = 'swf:';
+
+/** Due timers fired per transaction. */
+const TIMER_BATCH = 100;
+
+/** Units of work re-run this often on write conflicts (several pollers racing for one run's tasks). */
+const MAX_ATTEMPTS = 50;
+
+/** PostgreSQL serialization failure and deadlock: the transaction rolled back and may simply be re-run. */
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+
+function isWriteConflict(err: unknown): boolean {
+  if (err instanceof ConcurrencyError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE_SQLSTATES.has(code);
+}
 
 /** A stored workflow or activity type. @internal */
 export interface TypeRecord {
@@ -48,12 +79,28 @@ interface TimerPayload {
   readonly name: string;
 }
 
+/**
+ * Long-poll waiters: the engine's in-process ones, or `createStorageWaiters` on stores whose notifications
+ * reach other nodes. @internal
+ */
+export interface PollWaiters {
+  wait(channel: string, deadline: number, signal?: AbortSignal): Promise<boolean>;
+  notify(channel: string): void | Promise<void>;
+}
+
 /** @internal */
 export interface RuntimeDeps {
   readonly store: StorageDriver;
   readonly clock: Clock;
   readonly scheduler: Scheduler;
-  readonly waiters: Waiters;
+  readonly waiters: PollWaiters;
+  /**
+   * The waiters hear the store's notifications (`tx.notify` in the committing transaction wakes them, on
+   * every node), so nothing is left to notify after the commit.
+   */
+  readonly storeWakesPolls: boolean;
+  /** How often nodes sharing the store re-check for due timers, in case a `swf:timers` notification was lost. */
+  readonly timerRecheckMs: number;
   readonly invokers?: InvokerRegistry;
   readonly newRunId: () => string;
   readonly onError: (err: unknown) => void;
@@ -69,6 +116,8 @@ interface PostCommit {
 export class UnitOfWork {
   private readonly machines = new Map<string, Execution>();
   private readonly cursors = new Map<Execution, number>();
+  /** The stored snapshot of each loaded run, as JSON and revision: unchanged runs are not written. */
+  private readonly loaded = new Map<Execution, { json: string; rev: number }>();
 
   constructor(
     readonly tx: StorageTx,
@@ -85,6 +134,7 @@ export class UnitOfWork {
     const state = await this.tx.get<ExecutionState>(C.executions, key);
     if (!state) return undefined;
     const ex = new Execution(state);
+    this.loaded.set(ex, { json: JSON.stringify(state), rev: state.rev ?? 0 });
     this.machines.set(runId, ex);
     return ex;
   }
@@ -223,16 +273,28 @@ export class UnitOfWork {
     await this.drain();
     const post: PostCommit = { notify: new Set(), arm: [], lambdas: [] };
     const tx = this.tx;
+    let minFireAt: number | undefined;
     for (const ex of this.machines.values()) {
-      if (ex.events.length === 0 && !ex.isNew && ex.commands.length === 0) {
-        // Heartbeats change the snapshot without events.
-        await this.putState(ex);
-        continue;
+      const before = this.loaded.get(ex);
+      if (
+        !ex.isNew &&
+        ex.events.length === 0 &&
+        ex.commands.length === 0 &&
+        before !== undefined &&
+        before.json === JSON.stringify(ex.state)
+      ) {
+        continue; // Only read.
       }
       const s = ex.state;
       const dKey = domainKey(s.region, s.accountId, s.domain);
-      if (ex.events.length > 0) await tx.appendEvents(historyStream(s.runId), ex.storedCount + 1, ex.events);
+      // Also when no event is added (a heartbeat): the append checks (and, on PostgreSQL, locks) the stream,
+      // so this write and any other of the run are serialised.
+      if (ex.events.length > 0 || !ex.isNew) {
+        await tx.appendEvents(historyStream(s.runId), ex.storedCount + 1, ex.events);
+      }
       if (ex.isNew) await tx.put(C.runs, s.runId, executionKey(dKey, s.runId));
+      else if (this.rt.deps.store.capabilities.multipleConnections) await this.checkRevision(ex, before?.rev ?? 0);
+      s.rev = (before?.rev ?? 0) + 1;
       await this.putState(ex);
       const oKey = openKey(dKey, s.workflowId);
       if (s.status === 'OPEN') {
@@ -269,6 +331,7 @@ export class UnitOfWork {
               payload: { runId: s.runId, name: cmd.name },
             });
             post.arm.push(cmd.fireAt);
+            minFireAt = minFireAt === undefined ? cmd.fireAt : Math.min(minFireAt, cmd.fireAt);
             break;
           case 'clearTimer':
             await tx.deleteTimer(timerId(s.runId, cmd.name));
@@ -289,7 +352,27 @@ export class UnitOfWork {
         }
       }
     }
+    // Other nodes re-arm their schedulers for the earliest new timer (one notification per commit).
+    if (minFireAt !== undefined && this.rt.deps.store.capabilities.notify) {
+      await tx.notify(TIMERS_CHANNEL, String(minFireAt));
+    }
     return post;
+  }
+
+  /**
+   * A snapshot-only change (a heartbeat) leaves the stream's next id as it was, so the append alone does not
+   * notice a concurrent snapshot-only write by another node. Once the append holds the stream, the stored
+   * revision must still be the one loaded.
+   */
+  private async checkRevision(ex: Execution, rev: number): Promise<void> {
+    const s = ex.state;
+    const stored = await this.tx.get<ExecutionState>(
+      C.executions,
+      executionKey(domainKey(s.region, s.accountId, s.domain), s.runId),
+    );
+    if ((stored?.rev ?? 0) !== rev) {
+      throw new ConcurrencyError(historyStream(s.runId), ex.storedCount + 1, stored?.nextEventId ?? 0);
+    }
   }
 
   private async putState(ex: Execution): Promise<void> {
@@ -309,12 +392,75 @@ export class Runtime {
   private dueRun: Promise<void> | undefined;
   private dueAgain = false;
   private generation = 0;
+  private readonly stopping = new AbortController();
+  private started: Promise<void> | undefined;
+  private unsubscribe: Unsubscribe | undefined;
 
   constructor(readonly deps: RuntimeDeps) {}
 
+  /**
+   * Start-up recovery: listens for timers other nodes set, fires the timers that fell due while no node was
+   * running, arms the scheduler for the next one and, on stores several nodes share, re-checks periodically.
+   * Failures go to `onError`; the lazy check before requests (and the periodic one) try again.
+   */
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      const { store, onError } = this.deps;
+      const signal = this.stopping.signal;
+      if (store.capabilities.notify) {
+        try {
+          this.unsubscribe = await store.subscribe(
+            TIMERS_CHANNEL,
+            (payload) => {
+              if (signal.aborted) return;
+              const fireAt = payload === undefined ? Number.NaN : Number(payload);
+              // Without a payload notifications may have been lost (e.g. a reconnect): re-read the store.
+              if (Number.isFinite(fireAt)) this.arm(fireAt);
+              else void this.runDue().catch(onError);
+            },
+            { signal },
+          );
+        } catch (err) {
+          if (!signal.aborted) onError(err);
+        }
+      }
+      if (signal.aborted) return;
+      await this.runDue().catch((err: unknown) => {
+        if (!signal.aborted) onError(err);
+      });
+      if (store.capabilities.multipleConnections && !signal.aborted) void this.recheck();
+    })();
+    return this.started;
+  }
+
+  /** Re-checks for due timers every `timerRecheckMs` on the clock (whose real-time sleeps are unref'd). */
+  private async recheck(): Promise<void> {
+    const { clock, onError, timerRecheckMs } = this.deps;
+    const signal = this.stopping.signal;
+    while (!signal.aborted) {
+      try {
+        await clock.sleepUntil(clock.now() + timerRecheckMs, signal);
+      } catch {
+        return;
+      }
+      await this.runDue().catch((err: unknown) => {
+        if (!signal.aborted) onError(err);
+      });
+    }
+  }
+
+  /** Stops listening and re-checking, and waits for a timer run in progress (shutdown). */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.clear();
+    await this.unsubscribe?.().catch(() => undefined);
+    await this.started?.catch(() => undefined);
+    await this.dueRun?.catch(() => undefined);
+  }
+
   /** Runs `work` in one unit of work and carries out what follows the commit. Retries on write conflicts. */
   async run<T>(work: (uow: UnitOfWork) => Promise<T>, at?: number): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       try {
         const now = at ?? this.deps.clock.now();
         const { result, post } = await this.deps.store.transaction(async (tx) => {
@@ -326,20 +472,23 @@ export class Runtime {
         this.afterCommit(post);
         return result;
       } catch (err) {
-        if (err instanceof ConcurrencyError && attempt < 5) continue;
+        // Another writer (this node or another one) got to a run first: everything rolled back, claims
+        // included, so the whole unit of work re-runs on fresh state.
+        if (isWriteConflict(err) && attempt < MAX_ATTEMPTS) continue;
         throw err;
       }
     }
   }
 
   private afterCommit(post: PostCommit): void {
-    for (const q of post.notify) this.deps.waiters.notify(q);
+    if (!this.deps.storeWakesPolls) for (const q of post.notify) void this.deps.waiters.notify(q);
     for (const t of post.arm) this.arm(t);
     for (const l of post.lambdas) void this.invokeLambda(l).catch(this.deps.onError);
   }
 
   /** Arms the scheduler for the earliest known SWF timer. */
   private arm(fireAt: number): void {
+    if (this.stopping.signal.aborted) return;
     if (this.armedAt !== undefined && this.armedAt <= fireAt) return;
     this.armedAt = fireAt;
     const gen = this.generation;
@@ -350,7 +499,11 @@ export class Runtime {
     });
   }
 
-  /** Fires every SWF timer that is due (lazily before requests, and from the scheduler). */
+  /**
+   * Fires every SWF timer that is due, then arms the scheduler for the next one: at start-up, from the
+   * scheduler, on other nodes' notifications and, lazily, before requests. Each timer is claimed (removed)
+   * in the transaction that fires it, so it fires once across nodes; a rolled-back firing leaves it due.
+   */
   runDue(): Promise<void> {
     if (this.dueRun) {
       this.dueAgain = true;
@@ -363,22 +516,14 @@ export class Runtime {
           for (let round = 0; round < 100; round++) {
             const now = this.deps.clock.now();
             const fired = await this.run(async (uow) => {
-              const due = (await uow.tx.dueTimers<TimerPayload>(now, 10_000)).filter((t) => t.id.startsWith('swf:'));
-              for (const t of due) {
-                // Exactly once: another node (shared store) may have fired it already.
-                if (!(await uow.tx.deleteTimer(t.id))) continue;
-                const ex = await uow.load(t.payload.runId);
-                ex?.fire(t.payload.name, t.fireAt);
-              }
+              const due = await uow.tx.claimDueTimers<TimerPayload>(now, TIMER_BATCH, { idPrefix: TIMER_PREFIX });
+              for (const t of due) (await uow.load(t.payload.runId))?.fire(t.payload.name, t.fireAt);
               return due.length;
             }, now);
-            if (fired === 0) break;
+            if (fired < TIMER_BATCH) break;
           }
         } while (this.dueAgain);
-        const next = await this.deps.store.transaction(async (tx) => {
-          const all = await tx.dueTimers<TimerPayload>(Number.MAX_SAFE_INTEGER, 10_000);
-          return all.find((t) => t.id.startsWith('swf:'));
-        });
+        const next = await this.deps.store.transaction((tx) => tx.nextTimer<TimerPayload>({ idPrefix: TIMER_PREFIX }));
         if (next) this.arm(next.fireAt);
       } finally {
         this.dueRun = undefined;

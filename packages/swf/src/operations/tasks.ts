@@ -148,12 +148,11 @@ export function taskOperations(rt: Runtime, o: TaskOptions): Record<string, Oper
       const ac = new AbortController();
       const onAbort = () => ac.abort();
       signal?.addEventListener('abort', onAbort, { once: true });
+      // Listen before claiming, so an enqueue committed between the claim and the wait still wakes us. On
+      // PostgreSQL the waiters hear other nodes' enqueues too (a hint: the claim re-reads the store).
       const wait = waiters.wait(queue, deadline, ac.signal).catch(() => false);
-      // Other nodes sharing the store announce their enqueues through it (a hint: the claim re-reads).
-      const off = await store
-        .subscribe(queue, () => waiters.notify(queue), { signal: ac.signal })
-        .catch(() => undefined);
       try {
+        // One store transaction claims the task and records it started: handed out once across nodes.
         const got = await claim();
         if (got !== undefined) return got;
         if (clock.now() >= deadline) return undefined;
@@ -161,7 +160,6 @@ export function taskOperations(rt: Runtime, o: TaskOptions): Record<string, Oper
         if (clock.now() >= deadline) return undefined;
       } finally {
         ac.abort();
-        await off?.().catch(() => {});
         signal?.removeEventListener('abort', onAbort);
       }
     }
