@@ -22,12 +22,14 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type Decision,
+  DescribeWorkflowExecutionCommand,
   GetWorkflowExecutionHistoryCommand,
   type HistoryEvent,
   PollForActivityTaskCommand,
   type PollForActivityTaskCommandOutput,
   PollForDecisionTaskCommand,
   type PollForDecisionTaskCommandOutput,
+  RecordActivityTaskHeartbeatCommand,
   RegisterActivityTypeCommand,
   RegisterDomainCommand,
   RegisterWorkflowTypeCommand,
@@ -286,76 +288,110 @@ async function restartScript(
   return { runId, events: await history(swf, domain, 'restart-me', runId), timerDecisionEvents: d2.events };
 }
 
-describe('SWF on statecraft serve: SIGKILL and restart (SQLite)', () => {
-  it('keeps the pending timer and activities: the timer fires once at start-up; the history equals an uninterrupted run', async () => {
+/** The uninterrupted reference run (on its own SQLite file), computed once. */
+let referenceRun: Promise<HistoryEvent[]> | undefined;
+function reference(): Promise<HistoryEvent[]> {
+  referenceRun ??= (async () => {
+    const ref = await startServer(`sqlite:${join(tmp, 'reference.sqlite')}`, await freePort(), 1);
+    try {
+      return (
+        await restartScript(
+          () => client(ref),
+          'durable',
+          async () => {},
+        )
+      ).events;
+    } finally {
+      await ref.kill('SIGTERM');
+    }
+  })();
+  return referenceRun;
+}
+
+/** One PostgreSQL for every test that needs it (started lazily; `url` undefined, with a reason, when none). */
+let postgres: Promise<{ url: string | undefined; reason?: string; stop(): Promise<void> }> | undefined;
+function sharedPostgres() {
+  postgres ??= loadViaCli<typeof import('@statecraft/storage-postgres/testing')>(
+    '@statecraft/storage-postgres',
+    './testing',
+  ).then(({ startTestPostgres }) => startTestPostgres());
+  return postgres;
+}
+afterAll(async () => {
+  await (await postgres)?.stop();
+});
+
+/**
+ * Runs the script on `storage`, SIGKILLing the server twice in the middle: right after the activity is
+ * taken (timer pending), and again once the timer is due, having sent the restarted node nothing.
+ */
+async function interruptedRun(storage: string, openStore: () => Promise<StorageDriver>) {
+  const port = await freePort();
+  let server = await startServer(storage, port, 1);
+  const read = async (runId: string) => {
+    const store = await openStore();
+    try {
+      return await storedTypes(store, runId);
+    } finally {
+      await store.destroy();
+    }
+  };
+  const run = await restartScript(
+    () => client(server),
+    'durable',
+    async (runId) => {
+      const timerStartedAt = Date.now();
+      await server.kill('SIGKILL');
+      const atKill = await read(runId);
+      expect(atKill).toContain('TimerStarted');
+      expect(atKill).toContain('ActivityTaskStarted');
+      expect(atKill).not.toContain('TimerFired');
+
+      // Restart and send nothing: start-up recovery alone must fire the timer (it falls due while this
+      // node is up, or was due already), then kill again and look in the store.
+      server = await startServer(storage, port, 1);
+      const wait = timerStartedAt + 2_000 + 1_500 - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      await server.kill('SIGKILL');
+      const afterRestart = await read(runId);
+      expect(count(afterRestart, 'TimerFired')).toBe(1);
+      expect(afterRestart.at(-1)).toBe('DecisionTaskScheduled');
+
+      server = await startServer(storage, port, 1);
+    },
+  );
+  await server.kill('SIGTERM');
+
+  expect(run.timerDecisionEvents.filter((e) => e.eventType === 'TimerFired')).toHaveLength(1);
+  const types = run.events.map((e) => e.eventType ?? '');
+  // Ids run 1..n with no gap or repeat, and everything but the timestamps equals the uninterrupted run.
+  expect(run.events.map((e) => e.eventId)).toEqual(run.events.map((_, i) => i + 1));
+  expect(timeless(run.events)).toEqual(timeless(await reference()));
+  expect(types.at(-1)).toBe('WorkflowExecutionCompleted');
+  expect(count(types, 'TimerFired')).toBe(1);
+  expect(count(types, 'ActivityTaskStarted')).toBe(2);
+}
+
+describe('SWF on statecraft serve: SIGKILL and restart', () => {
+  it('SQLite: keeps the pending timer and activities; the timer fires once at start-up; history as uninterrupted', async () => {
     const { createSqliteDriver } =
       await loadViaCli<typeof import('@statecraft/storage-sqlite')>('@statecraft/storage-sqlite');
+    const filename = join(tmp, 'restart.sqlite');
+    await interruptedRun(`sqlite:${filename}`, async () => createSqliteDriver({ filename }));
+  }, 60_000);
 
-    // An uninterrupted run, for reference.
-    const refFile = join(tmp, 'reference.sqlite');
-    const ref = await startServer(`sqlite:${refFile}`, await freePort(), 1);
-    const reference = await restartScript(
-      () => client(ref),
-      'durable',
-      async () => {},
-    );
-    await ref.kill('SIGTERM');
-
-    // The same script, killed twice in the middle.
-    const file = join(tmp, 'restart.sqlite');
-    const port = await freePort();
-    let server = await startServer(`sqlite:${file}`, port, 1);
-    const readFile = async (runId: string) => {
-      const store = createSqliteDriver({ filename: file });
-      try {
-        return await storedTypes(store, runId);
-      } finally {
-        await store.destroy();
-      }
-    };
-    const run = await restartScript(
-      () => client(server),
-      'durable',
-      async (runId) => {
-        const timerStartedAt = Date.now();
-        await server.kill('SIGKILL');
-        const atKill = await readFile(runId);
-        expect(atKill).toContain('TimerStarted');
-        expect(atKill).toContain('ActivityTaskStarted');
-        expect(atKill).not.toContain('TimerFired');
-
-        // Restart and send nothing: start-up recovery alone must fire the timer (it falls due while this
-        // node is up, or was due already), then kill again and look in the file.
-        server = await startServer(`sqlite:${file}`, port, 1);
-        const wait = timerStartedAt + 2_000 + 1_500 - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        await server.kill('SIGKILL');
-        const afterRestart = await readFile(runId);
-        expect(count(afterRestart, 'TimerFired')).toBe(1);
-        expect(afterRestart.at(-1)).toBe('DecisionTaskScheduled');
-
-        server = await startServer(`sqlite:${file}`, port, 1);
-      },
-    );
-    await server.kill('SIGTERM');
-
-    expect(run.timerDecisionEvents.filter((e) => e.eventType === 'TimerFired')).toHaveLength(1);
-    // Ids run 1..n with no gap or repeat, and everything but the timestamps equals the uninterrupted run.
-    expect(run.events.map((e) => e.eventId)).toEqual(run.events.map((_, i) => i + 1));
-    expect(timeless(run.events)).toEqual(timeless(reference.events));
-    expect(run.events.at(-1)?.eventType).toBe('WorkflowExecutionCompleted');
-    expect(
-      count(
-        run.events.map((e) => e.eventType!),
-        'TimerFired',
-      ),
-    ).toBe(1);
-    expect(
-      count(
-        run.events.map((e) => e.eventType!),
-        'ActivityTaskStarted',
-      ),
-    ).toBe(2);
+  it('PostgreSQL: the same', async (ctx) => {
+    const pg = await sharedPostgres();
+    if (!pg.url) {
+      console.warn(`[statecraft] skipped the PostgreSQL restart test: ${pg.reason}`);
+      ctx.skip();
+      return;
+    }
+    const url = pg.url;
+    const { createPostgresDriver } =
+      await loadViaCli<typeof import('@statecraft/storage-postgres')>('@statecraft/storage-postgres');
+    await reference();
+    await interruptedRun(url, async () => createPostgresDriver({ connectionString: url }));
   }, 60_000);
 });
 
@@ -363,144 +399,194 @@ describe('SWF on statecraft serve: SIGKILL and restart (SQLite)', () => {
 
 describe('SWF on statecraft serve: two nodes on one PostgreSQL', () => {
   it('hands each of 50 activity tasks to exactly one of 8 pollers across both nodes; cross-node wake-ups and timers', async (ctx) => {
-    const { startTestPostgres } = await loadViaCli<typeof import('@statecraft/storage-postgres/testing')>(
-      '@statecraft/storage-postgres',
-      './testing',
-    );
-    const pg = await startTestPostgres();
+    const pg = await sharedPostgres();
     if (!pg.url) {
       console.warn(`[statecraft] skipped the two-node PostgreSQL test: ${pg.reason}`);
       ctx.skip();
       return;
     }
-    try {
-      const url = pg.url;
-      const [a, b] = await Promise.all([
-        freePort().then((p) => startServer(url, p, 15)),
-        freePort().then((p) => startServer(url, p, 15)),
-      ]);
-      const swfA = client(a);
-      const swfB = client(b);
-      const domain = 'nodes';
-      await register(swfA, domain);
+    const url = pg.url;
+    const [a, b] = await Promise.all([
+      freePort().then((p) => startServer(url, p, 15)),
+      freePort().then((p) => startServer(url, p, 15)),
+    ]);
+    const swfA = client(a);
+    const swfB = client(b);
+    const domain = 'nodes';
+    await register(swfA, domain);
 
-      // --- a long poll on A wakes when B schedules the task
-      const wokeAfter = (async () => {
-        const t = await swfA.send(
-          new PollForActivityTaskCommand({ domain, taskList: { name: 'wake' }, identity: 'A' }),
+    // --- a long poll on A wakes when B schedules the task
+    const wokeAfter = (async () => {
+      const t = await swfA.send(new PollForActivityTaskCommand({ domain, taskList: { name: 'wake' }, identity: 'A' }));
+      return { t, at: Date.now() };
+    })();
+    await new Promise((r) => setTimeout(r, 1_000)); // A is now holding its poll
+    const { runId: wakeRun } = await swfB.send(
+      new StartWorkflowExecutionCommand({
+        domain,
+        workflowId: 'wake',
+        workflowType: WT,
+        taskList: { name: 'wake-d' },
+      }),
+    );
+    const dw = await pollDecision(swfB, domain, 'wake-d');
+    const scheduledAt = Date.now();
+    await swfB.send(
+      new RespondDecisionTaskCompletedCommand({ taskToken: dw.taskToken, decisions: [schedule('w1', 'wake')] }),
+    );
+    const woke = await wokeAfter;
+    expect(woke.t.activityId).toBe('w1');
+    expect(woke.t.workflowExecution?.runId).toBe(wakeRun);
+    // The poll holds 15 s; a wake-up within a few seconds can only come from B's notification.
+    expect(woke.at - scheduledAt).toBeLessThan(3_000);
+
+    // --- 50 activity tasks, 8 pollers (4 per node), each task delivered once
+    const { runId } = await swfA.send(
+      new StartWorkflowExecutionCommand({ domain, workflowId: 'fan-out', workflowType: WT }),
+    );
+    const d = await pollDecision(swfA, domain);
+    const N = 50;
+    const stop = new AbortController();
+    const got: { activityId: string; node: 'A' | 'B' }[] = [];
+    const errors: unknown[] = [];
+    const poller = async (swf: SWFClient, node: 'A' | 'B', other: SWFClient) => {
+      while (!stop.signal.aborted) {
+        let t: PollForActivityTaskCommandOutput;
+        try {
+          t = await swf.send(new PollForActivityTaskCommand({ domain, taskList: { name: 'acts' }, identity: node }), {
+            abortSignal: stop.signal,
+          });
+        } catch (err) {
+          if (!stop.signal.aborted) errors.push(err);
+          return;
+        }
+        if (!t.taskToken) continue;
+        got.push({ activityId: t.activityId!, node });
+        // A heartbeat through the other node (a snapshot-only write racing the other pollers' writes to the
+        // same run), then the answer through one node or the other.
+        const hb = await other.send(new RecordActivityTaskHeartbeatCommand({ taskToken: t.taskToken, details: node }));
+        expect(hb.cancelRequested).toBe(false);
+        await (got.length % 2 ? other : swf).send(
+          new RespondActivityTaskCompletedCommand({ taskToken: t.taskToken, result: t.activityId }),
         );
-        return { t, at: Date.now() };
-      })();
-      await new Promise((r) => setTimeout(r, 1_000)); // A is now holding its poll
-      const { runId: wakeRun } = await swfB.send(
-        new StartWorkflowExecutionCommand({
-          domain,
-          workflowId: 'wake',
-          workflowType: WT,
-          taskList: { name: 'wake-d' },
-        }),
-      );
-      const dw = await pollDecision(swfB, domain, 'wake-d');
-      const scheduledAt = Date.now();
-      await swfB.send(
-        new RespondDecisionTaskCompletedCommand({ taskToken: dw.taskToken, decisions: [schedule('w1', 'wake')] }),
-      );
-      const woke = await wokeAfter;
-      expect(woke.t.activityId).toBe('w1');
-      expect(woke.t.workflowExecution?.runId).toBe(wakeRun);
-      // The poll holds 15 s; a wake-up within a few seconds can only come from B's notification.
-      expect(woke.at - scheduledAt).toBeLessThan(3_000);
-
-      // --- 50 activity tasks, 8 pollers (4 per node), each task delivered once
-      const { runId } = await swfA.send(
-        new StartWorkflowExecutionCommand({ domain, workflowId: 'fan-out', workflowType: WT }),
-      );
-      const d = await pollDecision(swfA, domain);
-      const N = 50;
-      const stop = new AbortController();
-      const got: { activityId: string; node: 'A' | 'B' }[] = [];
-      const errors: unknown[] = [];
-      const poller = async (swf: SWFClient, node: 'A' | 'B', other: SWFClient) => {
-        while (!stop.signal.aborted) {
-          let t: PollForActivityTaskCommandOutput;
-          try {
-            t = await swf.send(new PollForActivityTaskCommand({ domain, taskList: { name: 'acts' }, identity: node }), {
-              abortSignal: stop.signal,
-            });
-          } catch (err) {
-            if (!stop.signal.aborted) errors.push(err);
-            return;
-          }
-          if (!t.taskToken) continue;
-          got.push({ activityId: t.activityId!, node });
-          // Answer through the other node half of the time.
-          await (got.length % 2 ? other : swf).send(
-            new RespondActivityTaskCompletedCommand({ taskToken: t.taskToken, result: t.activityId }),
-          );
-          if (got.length >= N) stop.abort();
-        }
-      };
-      const pollers = [
-        ...Array.from({ length: 4 }, () => poller(swfA, 'A', swfB)),
-        ...Array.from({ length: 4 }, () => poller(swfB, 'B', swfA)),
-      ];
-      await new Promise((r) => setTimeout(r, 300)); // pollers waiting on both nodes
-      await swfA.send(
-        new RespondDecisionTaskCompletedCommand({
-          taskToken: d.taskToken,
-          decisions: Array.from({ length: N }, (_, i) => schedule(`x${i}`)),
-        }),
-      );
-      const deadline = setTimeout(() => stop.abort(), 40_000);
-      await Promise.all(pollers);
-      clearTimeout(deadline);
-      expect(errors).toEqual([]);
-      const ids = got.map((g) => g.activityId);
-      expect(ids).toHaveLength(N);
-      expect(new Set(ids).size).toBe(N);
-      expect(got.some((g) => g.node === 'A') && got.some((g) => g.node === 'B')).toBe(true);
-      const events = await history(swfB, domain, 'fan-out', runId!);
-      expect(events.map((e) => e.eventId)).toEqual(events.map((_, i) => i + 1));
-      const started = events.filter((e) => e.eventType === 'ActivityTaskStarted');
-      expect(started).toHaveLength(N);
-      expect(new Set(started.map((e) => e.activityTaskStartedEventAttributes?.scheduledEventId)).size).toBe(N);
-      expect(events.filter((e) => e.eventType === 'ActivityTaskCompleted')).toHaveLength(N);
-
-      // --- a timer set on A fires on B after A dies, with no request to B
-      const { runId: timerRun } = await swfA.send(
-        new StartWorkflowExecutionCommand({
-          domain,
-          workflowId: 'timer',
-          workflowType: WT,
-          taskList: { name: 'timer-d' },
-        }),
-      );
-      const dt = await pollDecision(swfA, domain, 'timer-d');
-      await swfA.send(
-        new RespondDecisionTaskCompletedCommand({
-          taskToken: dt.taskToken,
-          decisions: [
-            { decisionType: 'StartTimer', startTimerDecisionAttributes: { timerId: 't', startToFireTimeout: '2' } },
-          ],
-        }),
-      );
-      await a.kill('SIGKILL');
-      const { createPostgresDriver } =
-        await loadViaCli<typeof import('@statecraft/storage-postgres')>('@statecraft/storage-postgres');
-      const store = createPostgresDriver({ connectionString: url });
-      try {
-        let types: string[] = [];
-        for (let i = 0; i < 40 && !types.includes('TimerFired'); i++) {
-          await new Promise((r) => setTimeout(r, 250));
-          types = await storedTypes(store, timerRun!);
-        }
-        expect(count(types, 'TimerFired')).toBe(1);
-      } finally {
-        await store.destroy();
+        if (got.length >= N) stop.abort();
       }
-      await b.kill('SIGTERM');
-    } finally {
-      await pg.stop();
+    };
+    const pollers = [
+      ...Array.from({ length: 4 }, () => poller(swfA, 'A', swfB)),
+      ...Array.from({ length: 4 }, () => poller(swfB, 'B', swfA)),
+    ];
+    await new Promise((r) => setTimeout(r, 300)); // pollers waiting on both nodes
+    await swfA.send(
+      new RespondDecisionTaskCompletedCommand({
+        taskToken: d.taskToken,
+        decisions: Array.from({ length: N }, (_, i) => schedule(`x${i}`)),
+      }),
+    );
+    const deadline = setTimeout(() => stop.abort(), 40_000);
+    await Promise.all(pollers);
+    clearTimeout(deadline);
+    expect(errors).toEqual([]);
+    const ids = got.map((g) => g.activityId);
+    expect(ids).toHaveLength(N);
+    expect(new Set(ids).size).toBe(N);
+    expect(got.some((g) => g.node === 'A') && got.some((g) => g.node === 'B')).toBe(true);
+    const events = await history(swfB, domain, 'fan-out', runId!);
+    expect(events.map((e) => e.eventId)).toEqual(events.map((_, i) => i + 1));
+    const started = events.filter((e) => e.eventType === 'ActivityTaskStarted');
+    expect(started).toHaveLength(N);
+    expect(new Set(started.map((e) => e.activityTaskStartedEventAttributes?.scheduledEventId)).size).toBe(N);
+    expect(events.filter((e) => e.eventType === 'ActivityTaskCompleted')).toHaveLength(N);
+    // The snapshot agrees with the history (every activity closed, the decision task pending).
+    const described = await swfA.send(
+      new DescribeWorkflowExecutionCommand({ domain, execution: { workflowId: 'fan-out', runId } }),
+    );
+    expect(described.openCounts?.openActivityTasks).toBe(0);
+    expect(described.openCounts?.openDecisionTasks).toBe(1);
+
+    // --- decision tasks: 12 runs, 4 deciders (2 per node), each run's task decided exactly once
+    const R = 12;
+    const runs = await Promise.all(
+      Array.from({ length: R }, (_, i) =>
+        (i % 2 ? swfA : swfB).send(
+          new StartWorkflowExecutionCommand({
+            domain,
+            workflowId: `decide-${i}`,
+            workflowType: WT,
+            taskList: { name: 'deciders' },
+          }),
+        ),
+      ),
+    );
+    const decided: string[] = [];
+    const allDecided = new AbortController();
+    const decider = async (swf: SWFClient) => {
+      while (!allDecided.signal.aborted) {
+        const t = await swf
+          .send(new PollForDecisionTaskCommand({ domain, taskList: { name: 'deciders' }, identity: 'd' }), {
+            abortSignal: allDecided.signal,
+          })
+          .catch((err: unknown) => {
+            if (allDecided.signal.aborted) return undefined;
+            throw err;
+          });
+        if (!t?.taskToken) continue;
+        decided.push(t.workflowExecution!.workflowId!);
+        await swf.send(
+          new RespondDecisionTaskCompletedCommand({
+            taskToken: t.taskToken,
+            decisions: [{ decisionType: 'CompleteWorkflowExecution' }],
+          }),
+        );
+        if (decided.length >= R) allDecided.abort();
+      }
+    };
+    await Promise.all([decider(swfA), decider(swfA), decider(swfB), decider(swfB)]);
+    expect(decided).toHaveLength(R);
+    expect(new Set(decided).size).toBe(R);
+    for (const [i, r] of runs.entries()) {
+      const h = await history(i % 2 ? swfB : swfA, domain, `decide-${i}`, r.runId!);
+      expect(h.map((e) => e.eventType)).toEqual([
+        'WorkflowExecutionStarted',
+        'DecisionTaskScheduled',
+        'DecisionTaskStarted',
+        'DecisionTaskCompleted',
+        'WorkflowExecutionCompleted',
+      ]);
     }
+
+    // --- a timer set on A fires on B after A dies, with no request to B
+    const { runId: timerRun } = await swfA.send(
+      new StartWorkflowExecutionCommand({
+        domain,
+        workflowId: 'timer',
+        workflowType: WT,
+        taskList: { name: 'timer-d' },
+      }),
+    );
+    const dt = await pollDecision(swfA, domain, 'timer-d');
+    await swfA.send(
+      new RespondDecisionTaskCompletedCommand({
+        taskToken: dt.taskToken,
+        decisions: [
+          { decisionType: 'StartTimer', startTimerDecisionAttributes: { timerId: 't', startToFireTimeout: '2' } },
+        ],
+      }),
+    );
+    await a.kill('SIGKILL');
+    const { createPostgresDriver } =
+      await loadViaCli<typeof import('@statecraft/storage-postgres')>('@statecraft/storage-postgres');
+    const store = createPostgresDriver({ connectionString: url });
+    try {
+      let types: string[] = [];
+      for (let i = 0; i < 40 && !types.includes('TimerFired'); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        types = await storedTypes(store, timerRun!);
+      }
+      expect(count(types, 'TimerFired')).toBe(1);
+    } finally {
+      await store.destroy();
+    }
+    await b.kill('SIGTERM');
   }, 60_000);
 });
