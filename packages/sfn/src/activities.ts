@@ -10,12 +10,13 @@
  */
 import type { Operation } from '@statecraft/engine';
 import { AwsServiceError } from '@statecraft/engine';
+import type { StorageTx } from '@statecraft/storage';
 import { activityArn, parseArn, requireArn } from './arns.js';
 import { date, page, type SfnContext, str, tokenOf } from './context.js';
 import { jsonErrorMessage } from './definitions.js';
 import { requireValidName } from './names.js';
 import { type ActivityRecord, C, type ExecutionRecord, type TokenRecord } from './records.js';
-import { activityQueue } from './runner.js';
+import { activityChannel, activityQueue } from './runner.js';
 import { deleteTags, putTags, type Tag } from './tags.js';
 
 const MAX_TOKEN_LENGTH = 2048;
@@ -53,11 +54,56 @@ export function activityOperations(ctx: SfnContext): Record<string, Operation> {
     return rec;
   };
 
-  const close = async (rec: TokenRecord) => {
-    await store.transaction(async (tx) => {
-      await tx.put(C.tokens, rec.token, { ...rec, closed: true });
-      if (rec.activityArn) await tx.removeTask(activityQueue(rec.activityArn), rec.token);
-    });
+  /** A feed's `before` hook: closes the token in the step's transaction, unless another answer closed it first. */
+  const closing =
+    (token: string) =>
+    async (tx: StorageTx): Promise<boolean> => {
+      const cur = await tx.get<TokenRecord>(C.tokens, token);
+      if (!cur || cur.closed) return false;
+      await tx.put(C.tokens, token, { ...cur, closed: true });
+      if (cur.activityArn) await tx.removeTask(activityQueue(cur.activityArn), token);
+      return true;
+    };
+
+  /** A subscription taken before polling, so no wake-up falls between a claim and the wait. */
+  const listenFirst = (channel: string) => {
+    const ac = new AbortController();
+    let wakeUp: (() => void) | undefined;
+    const state = {
+      woken: false,
+      async wait(deadline: number, signal?: AbortSignal): Promise<void> {
+        if (state.woken) return;
+        const stop = new AbortController();
+        const onAbort = () => stop.abort(signal?.reason);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          await Promise.race([
+            new Promise<void>((resolve) => {
+              wakeUp = resolve;
+            }),
+            clock.sleepUntil(deadline, stop.signal),
+          ]);
+        } finally {
+          wakeUp = undefined;
+          signal?.removeEventListener('abort', onAbort);
+          stop.abort();
+        }
+        if (signal?.aborted) throw signal.reason;
+      },
+      stop: () => ac.abort(),
+    };
+    // Drivers register the listener synchronously; a failure to listen leaves the poll to its deadline.
+    store
+      .subscribe(
+        channel,
+        () => {
+          state.woken = true;
+          wakeUp?.();
+        },
+        { signal: ac.signal },
+      )
+      .catch(() => {});
+    return state;
   };
 
   return {
@@ -121,36 +167,45 @@ export function activityOperations(ctx: SfnContext): Record<string, Operation> {
       await getActivity(arn);
       const workerName = str(input, 'workerName');
       const deadline = clock.now() + ctx.activityPollMs;
-      for (;;) {
-        if (rc.signal?.aborted) return {};
-        const claimed = await store.transaction(async (tx) => {
-          for (;;) {
-            const task = await tx.claimTask<string>(activityQueue(arn), clock.now());
-            if (!task) return undefined;
-            const token = await tx.get<TokenRecord>(C.tokens, task.payload);
-            if (!token || token.closed) continue;
-            const exec = await tx.get<ExecutionRecord>(C.executions, token.executionArn);
-            if (exec?.status !== 'RUNNING') continue;
-            const started: TokenRecord = { ...token, startedAt: clock.now() };
-            await tx.put(C.tokens, token.token, started);
-            return started;
-          }
-        });
-        if (claimed) {
-          await runner.feed(claimed.executionArn, {
-            type: 'TaskStarted',
-            at: clock.now(),
-            taskId: claimed.taskId,
-            ...(workerName !== undefined ? { workerName } : {}),
+      // Across nodes, listen before the first claim: a task queued on another node between an empty claim
+      // and the start of the wait still wakes this poll.
+      const wake = store.capabilities.notify ? listenFirst(activityChannel(arn)) : undefined;
+      try {
+        for (;;) {
+          if (rc.signal?.aborted) return {};
+          if (wake) wake.woken = false;
+          // Claim the task and record TaskStarted in one transaction: a crash cannot lose a task between them.
+          const claimed = await runner.transact(async (tx, stepIn) => {
+            for (;;) {
+              const task = await tx.claimTask<string>(activityQueue(arn), clock.now());
+              if (!task) return undefined;
+              const token = await tx.get<TokenRecord>(C.tokens, task.payload);
+              if (!token || token.closed) continue;
+              const exec = await tx.get<ExecutionRecord>(C.executions, token.executionArn);
+              if (exec?.status !== 'RUNNING') continue;
+              const now = clock.now();
+              const started: TokenRecord = { ...token, startedAt: now };
+              await tx.put(C.tokens, token.token, started);
+              await stepIn(token.executionArn, {
+                type: 'TaskStarted',
+                at: now,
+                taskId: token.taskId,
+                ...(workerName !== undefined ? { workerName } : {}),
+              });
+              return started;
+            }
           });
-          return { taskToken: claimed.token, input: claimed.input };
+          if (claimed) return { taskToken: claimed.token, input: claimed.input };
+          if (clock.now() >= deadline) return {};
+          try {
+            if (wake) await wake.wait(deadline, rc.signal);
+            else await ctx.waiters.wait(activityChannel(arn), deadline, rc.signal);
+          } catch {
+            return {};
+          }
         }
-        if (clock.now() >= deadline) return {};
-        try {
-          await ctx.waiters.wait(`activity:${arn}`, deadline, rc.signal);
-        } catch {
-          return {};
-        }
+      } finally {
+        wake?.stop();
       }
     },
 
@@ -163,8 +218,12 @@ export function activityOperations(ctx: SfnContext): Record<string, Operation> {
       } catch {
         throw new AwsServiceError('InvalidOutput', `Invalid Output: '${jsonErrorMessage(output)}'`);
       }
-      await close(rec);
-      await runner.feed(rec.executionArn, { type: 'TaskSucceeded', at: clock.now(), taskId: rec.taskId, output });
+      // Closing the token and feeding the outcome commit together: a crash between them cannot strand the task.
+      await runner.feed(
+        rec.executionArn,
+        { type: 'TaskSucceeded', at: clock.now(), taskId: rec.taskId, output },
+        { before: closing(token) },
+      );
       return {};
     },
 
@@ -173,14 +232,17 @@ export function activityOperations(ctx: SfnContext): Record<string, Operation> {
       const rec = await openTask(token);
       const error = str(input, 'error');
       const cause = str(input, 'cause');
-      await close(rec);
-      await runner.feed(rec.executionArn, {
-        type: 'TaskFailed',
-        at: clock.now(),
-        taskId: rec.taskId,
-        error: error ?? '',
-        ...(cause !== undefined ? { cause } : {}),
-      });
+      await runner.feed(
+        rec.executionArn,
+        {
+          type: 'TaskFailed',
+          at: clock.now(),
+          taskId: rec.taskId,
+          error: error ?? '',
+          ...(cause !== undefined ? { cause } : {}),
+        },
+        { before: closing(token) },
+      );
       return {};
     },
 
@@ -188,8 +250,18 @@ export function activityOperations(ctx: SfnContext): Record<string, Operation> {
       const token = str(input, 'taskToken') ?? '';
       const rec = await openTask(token);
       const now = clock.now();
-      await store.transaction((tx) => tx.put(C.tokens, token, { ...rec, lastHeartbeat: now }));
-      await runner.feed(rec.executionArn, { type: 'TaskHeartbeat', at: now, taskId: rec.taskId });
+      await runner.feed(
+        rec.executionArn,
+        { type: 'TaskHeartbeat', at: now, taskId: rec.taskId },
+        {
+          before: async (tx) => {
+            const cur = await tx.get<TokenRecord>(C.tokens, token);
+            if (!cur || cur.closed) return false;
+            await tx.put(C.tokens, token, { ...cur, lastHeartbeat: now });
+            return true;
+          },
+        },
+      );
       return {};
     },
   };

@@ -7,12 +7,13 @@ import { validateDefinition } from '@statecraft/asl';
 import type { Clock, InvokerRegistry, Operation, RequestContext, Scheduler, Service } from '@statecraft/engine';
 import { createInvokerRegistry, createScheduler, createSerialQueues, createWaiters } from '@statecraft/engine';
 import type { StorageDriver } from '@statecraft/storage';
+import { createStorageWaiters } from '@statecraft/storage';
 import { activityOperations } from './activities.js';
 import { num, type SfnContext, str } from './context.js';
 import { executionOperations } from './executions.js';
 import { mapRunOperations } from './map-runs.js';
 import { C, type ExecutionRecord, type StateMachineRecord } from './records.js';
-import { createRunner, type Runner } from './runner.js';
+import { CLOSED_CHANNEL, createRunner, type Runner } from './runner.js';
 import { purgeStateMachine, runningExecutionsOf, stateMachineOperations } from './state-machines.js';
 import { tagOperations } from './tags.js';
 import { testStateOperation } from './test-state.js';
@@ -83,8 +84,12 @@ export function createSfnService(options: SfnServiceOptions): SfnService {
   const scheduler = createScheduler(clock, onError);
   const queues = createSerialQueues();
   const invokers = options.invokers ?? createInvokerRegistry();
-  const waiters = createWaiters(clock);
+  // GetActivityTask long polls: a store that notifies across nodes wakes a poll on node A when node B queues
+  // a task (the runner notifies in the transaction that queues it); otherwise in-process waiters do.
+  const crossNode = store.capabilities.notify;
+  const waiters = crossNode ? createStorageWaiters(store, clock) : createWaiters(clock);
   const closeWaiters = new Map<string, Set<(rec: ExecutionRecord) => void>>();
+  let unsubscribeClosed: (() => Promise<void>) | undefined;
 
   const maxClosed = options.maxClosedExecutions ?? (store.capabilities.durable ? Number.POSITIVE_INFINITY : 10_000);
   /** Closed executions in closing order (this process's view), for the retention bound. */
@@ -143,7 +148,9 @@ export function createSfnService(options: SfnServiceOptions): SfnService {
     accountId: options.accountId,
     onError,
     onClosed,
-    onActivityTask: (arn) => waiters.notify(`activity:${arn}`),
+    onActivityTask: (arn) => {
+      if (!crossNode) waiters.notify(`activity:${arn}`);
+    },
     ...(options.compatibilityDate !== undefined ? { compatibilityDate: options.compatibilityDate } : {}),
   });
 
@@ -164,6 +171,27 @@ export function createSfnService(options: SfnServiceOptions): SfnService {
     describeRedrive: options.compatibilityDate === undefined || options.compatibilityDate >= REDRIVE_SINCE,
     closeWaiters,
   };
+
+  // Durable or shared stores: pick up what a previous process (or a node that died) left, then keep the timers
+  // and work queue going. Starts at once: timers must fire without a request coming in.
+  void runner.start().catch(onError);
+  if (crossNode) {
+    // StartSyncExecution waiting here for an execution another node closed.
+    void store
+      .subscribe(CLOSED_CHANNEL, (arn) => {
+        if (arn === undefined || !closeWaiters.has(arn)) return;
+        void store
+          .transaction((tx) => tx.get<ExecutionRecord>(C.executions, arn))
+          .then((rec) => {
+            if (rec && rec.status !== 'RUNNING') for (const resolve of closeWaiters.get(arn) ?? []) resolve(rec);
+          })
+          .catch(onError);
+      })
+      .then((off) => {
+        unsubscribeClosed = off;
+      })
+      .catch(onError);
+  }
 
   const operations: Record<string, Operation> = {
     ...stateMachineOperations(ctx),
@@ -202,6 +230,8 @@ export function createSfnService(options: SfnServiceOptions): SfnService {
     async close() {
       scheduler.clear();
       runner.clear();
+      await runner.close();
+      await unsubscribeClosed?.().catch(() => {});
       closeWaiters.clear();
     },
   };
