@@ -11,18 +11,15 @@ import {
   type HistoryEvent,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { MockConfig } from '@statecraft/integrations';
 import { LambdaFunctionError } from '@statecraft/integrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, serve } from './node/index.js';
-import { createRequestHandler } from './smithy/index.js';
-import { createStatecraft, type Statecraft, type StatecraftOptions } from './statecraft.js';
+import type { StatecraftOptions } from './statecraft.js';
+import { eventTypes, sdkTargets } from './test-support/sdk-targets.js';
 
-const credentials = { accessKeyId: '111111111111', secretAccessKey: 'secret' };
-const region = 'us-east-1';
 const role = 'arn:aws:iam::111111111111:role/statecraft-role';
 
 const mockConfig: MockConfig = {
@@ -80,37 +77,7 @@ const options: StatecraftOptions = {
   mockConfig,
 };
 
-interface Target {
-  name: string;
-  setup(): Promise<{ sfn: SFNClient; sc: Statecraft; teardown(): Promise<void> }>;
-}
-
-const targets: Target[] = [
-  {
-    name: 'in process',
-    async setup() {
-      const sc = createStatecraft(options);
-      const sfn = new SFNClient({ region, credentials, requestHandler: createRequestHandler(sc), maxAttempts: 1 });
-      return { sc, sfn, teardown: () => sc.close() };
-    },
-  },
-  {
-    name: 'over HTTP',
-    async setup() {
-      const sc = createStatecraft(options);
-      const server: RunningServer = await serve(sc, { port: 0 });
-      const sfn = new SFNClient({ region, credentials, endpoint: server.url, maxAttempts: 1, disableHostPrefix: true });
-      return {
-        sc,
-        sfn,
-        teardown: async () => {
-          await server.close();
-          await sc.close();
-        },
-      };
-    },
-  },
-];
+const targets = sdkTargets.map((t) => ({ name: t.name, setup: () => t.setup(options) }));
 
 const lambdaArn = (name: string) => `arn:aws:lambda:us-east-1:111111111111:function:${name}`;
 
@@ -127,7 +94,7 @@ async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEve
   return (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
 }
 
-const types = (events: HistoryEvent[]) => events.map((e) => e.type);
+const types = eventTypes;
 
 describe.each(targets)('task integrations ($name)', (target) => {
   let sfn: SFNClient;

@@ -9,21 +9,16 @@ import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
   GetExecutionHistoryCommand,
-  type HistoryEvent,
   ListExecutionsCommand,
   SendTaskSuccessCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { ManualClock } from '@statecraft/engine';
 import type { LambdaContext, MockConfig } from '@statecraft/integrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, serve } from './node/index.js';
-import { createRequestHandler } from './smithy/index.js';
-import { createStatecraft, type StatecraftOptions } from './statecraft.js';
+import { eventTypes, sdkTargets, sleep } from './test-support/sdk-targets.js';
 
-const credentials = { accessKeyId: '111111111111', secretAccessKey: 'secret' };
-const region = 'us-east-1';
 const role = 'arn:aws:iam::111111111111:role/statecraft-role';
 
 const mockConfig: MockConfig = {
@@ -45,40 +40,9 @@ const mockConfig: MockConfig = {
   },
 };
 
-interface Target {
-  name: string;
-  setup(options: StatecraftOptions): Promise<{ sfn: SFNClient; teardown(): Promise<void> }>;
-}
+const targets = sdkTargets;
 
-const targets: Target[] = [
-  {
-    name: 'in process',
-    async setup(options) {
-      const sc = createStatecraft(options);
-      const sfn = new SFNClient({ region, credentials, requestHandler: createRequestHandler(sc), maxAttempts: 1 });
-      return { sfn, teardown: () => sc.close() };
-    },
-  },
-  {
-    name: 'over HTTP',
-    async setup(options) {
-      const sc = createStatecraft(options);
-      const server: RunningServer = await serve(sc, { port: 0 });
-      const sfn = new SFNClient({ region, credentials, endpoint: server.url, maxAttempts: 1 });
-      return {
-        sfn,
-        teardown: async () => {
-          sfn.destroy();
-          await server.close();
-          await sc.close();
-        },
-      };
-    },
-  },
-];
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const types = (events: HistoryEvent[]) => events.map((e) => e.type);
+const types = eventTypes;
 
 describe.each(targets)('nested executions and mocks ($name)', (target) => {
   let sfn: SFNClient;
