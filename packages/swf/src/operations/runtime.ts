@@ -391,6 +391,7 @@ export class Runtime {
   private armedAt: number | undefined;
   private dueRun: Promise<void> | undefined;
   private dueAgain = false;
+  private rearmWanted = false;
   private generation = 0;
   private readonly stopping = new AbortController();
   private started: Promise<void> | undefined;
@@ -416,7 +417,7 @@ export class Runtime {
               const fireAt = payload === undefined ? Number.NaN : Number(payload);
               // Without a payload notifications may have been lost (e.g. a reconnect): re-read the store.
               if (Number.isFinite(fireAt)) this.arm(fireAt);
-              else void this.runDue().catch(onError);
+              else void this.runDue(true).catch(onError);
             },
             { signal },
           );
@@ -425,7 +426,7 @@ export class Runtime {
         }
       }
       if (signal.aborted) return;
-      await this.runDue().catch((err: unknown) => {
+      await this.runDue(true).catch((err: unknown) => {
         if (!signal.aborted) onError(err);
       });
       if (store.capabilities.multipleConnections && !signal.aborted) void this.recheck();
@@ -443,7 +444,7 @@ export class Runtime {
       } catch {
         return;
       }
-      await this.runDue().catch((err: unknown) => {
+      await this.runDue(true).catch((err: unknown) => {
         if (!signal.aborted) onError(err);
       });
     }
@@ -495,22 +496,28 @@ export class Runtime {
     this.deps.scheduler.schedule('swf:next-timer', fireAt, async () => {
       if (gen !== this.generation) return;
       this.armedAt = undefined;
-      await this.runDue();
+      await this.runDue(true);
     });
   }
 
   /**
    * Fires every SWF timer that is due, then arms the scheduler for the next one: at start-up, from the
-   * scheduler, on other nodes' notifications and, lazily, before requests. Each timer is claimed (removed)
-   * in the transaction that fires it, so it fires once across nodes; a rolled-back firing leaves it due.
+   * scheduler, on other nodes' notifications, periodically on shared stores and, lazily, before requests.
+   * Each timer is claimed (removed) in the transaction that fires it, so it fires once across nodes; a
+   * rolled-back firing leaves it due.
+   *
+   * @param rearm - read the next timer even if none fired. Lazy calls before requests leave that out: the
+   * scheduler is already armed for every timer this node set or heard of, so they cost one query.
    */
-  runDue(): Promise<void> {
+  runDue(rearm = false): Promise<void> {
+    if (rearm) this.rearmWanted = true;
     if (this.dueRun) {
       this.dueAgain = true;
       return this.dueRun;
     }
     const go = async () => {
       try {
+        let firedAny = false;
         do {
           this.dueAgain = false;
           for (let round = 0; round < 100; round++) {
@@ -520,11 +527,17 @@ export class Runtime {
               for (const t of due) (await uow.load(t.payload.runId))?.fire(t.payload.name, t.fireAt);
               return due.length;
             }, now);
+            if (fired > 0) firedAny = true;
             if (fired < TIMER_BATCH) break;
           }
         } while (this.dueAgain);
-        const next = await this.deps.store.transaction((tx) => tx.nextTimer<TimerPayload>({ idPrefix: TIMER_PREFIX }));
-        if (next) this.arm(next.fireAt);
+        if (firedAny || this.rearmWanted) {
+          this.rearmWanted = false;
+          const next = await this.deps.store.transaction((tx) =>
+            tx.nextTimer<TimerPayload>({ idPrefix: TIMER_PREFIX }),
+          );
+          if (next) this.arm(next.fireAt);
+        }
       } finally {
         this.dueRun = undefined;
       }
