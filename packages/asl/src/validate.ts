@@ -1100,6 +1100,30 @@ class Validator {
     }
   }
 
+  /**
+   * The fields ItemReader and ResultWriter share: an S3 `Resource` among `actions`, and the request as
+   * `Parameters` (JSONPath) or `Arguments` (JSONata).
+   */
+  private checkS3IoField(
+    key: 'Resource' | 'Parameters' | 'Arguments',
+    v: JsonValue | undefined,
+    kl: string,
+    loc: string,
+    jsonata: boolean,
+    actions: readonly string[],
+  ): void {
+    if (key === 'Resource') {
+      if (typeof v !== 'string') this.typeError('STRING', kl);
+      else if (!new RegExp(`^arn:[^:]+:states:::s3:(${actions.join('|')})$`).test(v)) {
+        const examples = actions.map((a) => `arn:<partition>:states:::s3:${a}`).join(', ');
+        this.schema(`The field 'Resource' does not match any of the allowed values. Examples: [${examples}]`, kl);
+      }
+    } else if (key === 'Parameters') {
+      if (jsonata) this.wrongLanguage('JSONata', key, 'JSONPath', loc);
+      else this.checkPayloadTemplate(v, kl);
+    } else if (!jsonata) this.wrongLanguage('JSONPath', key, 'JSONata', loc);
+  }
+
   private checkItemReader(value: JsonValue | undefined, loc: string, jsonata: boolean): void {
     if (!isObject(value)) {
       this.typeError('OBJECT', loc);
@@ -1111,20 +1135,9 @@ class Validator {
       const kl = join(loc, key);
       switch (key) {
         case 'Resource':
-          if (typeof v !== 'string') this.typeError('STRING', kl);
-          else if (!/^arn:[^:]+:states:::s3:(getObject|listObjectsV2)$/.test(v)) {
-            this.schema(
-              "The field 'Resource' does not match any of the allowed values. Examples: [arn:<partition>:states:::s3:getObject, arn:<partition>:states:::s3:listObjectsV2]",
-              kl,
-            );
-          }
-          break;
         case 'Parameters':
-          if (jsonata) this.wrongLanguage('JSONata', key, 'JSONPath', loc);
-          else this.checkPayloadTemplate(v, kl);
-          break;
         case 'Arguments':
-          if (!jsonata) this.wrongLanguage('JSONPath', key, 'JSONata', loc);
+          this.checkS3IoField(key, v, kl, loc, jsonata, ['getObject', 'listObjectsV2']);
           break;
         case 'ReaderConfig':
           this.checkReaderConfig(v, kl, jsonata);
@@ -1220,20 +1233,9 @@ class Validator {
       const kl = join(loc, key);
       switch (key) {
         case 'Resource':
-          if (typeof v !== 'string') this.typeError('STRING', kl);
-          else if (!/^arn:[^:]+:states:::s3:putObject$/.test(v)) {
-            this.schema(
-              "The field 'Resource' does not match any of the allowed values. Examples: [arn:<partition>:states:::s3:putObject]",
-              kl,
-            );
-          }
-          break;
         case 'Parameters':
-          if (jsonata) this.wrongLanguage('JSONata', key, 'JSONPath', loc);
-          else this.checkPayloadTemplate(v, kl);
-          break;
         case 'Arguments':
-          if (!jsonata) this.wrongLanguage('JSONPath', key, 'JSONata', loc);
+          this.checkS3IoField(key, v, kl, loc, jsonata, ['putObject']);
           break;
         case 'WriterConfig':
           if (!isObject(v)) this.typeError('OBJECT', kl);
