@@ -36,6 +36,10 @@ export interface Frame {
   toleratedPercentage?: number;
   mapRunArn?: string;
   mapRun?: number;
+  /** Children that failed or were aborted, by index, as they stood then (what a redrive runs again). */
+  dead?: Record<number, Thread>;
+  /** Map being redriven: the previous attempt's results, unfinished iterations and progress. */
+  redo?: { readonly results: unknown[]; readonly dead: Record<number, Thread>; readonly nextIndex: number };
 }
 
 /** @internal */
@@ -71,6 +75,8 @@ export interface Thread {
   frame?: Frame;
   /** Map item for the iteration (context `Map.Item`). */
   item?: { Index: number; Value: unknown };
+  /** Parallel/Map being redriven: the frame of the unsuccessful attempt (finished children are kept). */
+  redo?: Frame;
 }
 
 /** A Map Run record (distributed Map), readable with {@link readMapRuns}. @public */
@@ -125,6 +131,8 @@ export interface Snapshot extends ExecutionSnapshot {
   /** Invocation count per Task state (InvokeTask.attempt). */
   invocations: Record<string, number>;
   mapRuns?: MapRunRecord[];
+  /** Threads as they stood when the execution closed unsuccessfully: where RedriveExecution resumes. */
+  stopped?: Record<string, Thread>;
 }
 
 /** The Map Runs recorded in a snapshot (distributed Map states). @public */

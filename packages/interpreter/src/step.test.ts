@@ -318,11 +318,11 @@ describe('step: snapshots', () => {
     expect(JSON.parse(small.snapshot.output!)).toEqual({ n: 50 });
   });
 
-  it('Stop aborts with previousEventId 0 and cancels timers', async () => {
+  it('Stop aborts the running state, then the execution with previousEventId 0, and cancels timers', async () => {
     const m = compileMachine({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 100, End: true } } });
     const s1 = await step(m, undefined, { type: 'Start', at: T0, input: '{}', execution, seed: 1 });
     const s2 = await step(m, s1.snapshot, { type: 'Stop', at: T0 + 5, error: 'e', cause: 'c' });
-    expect(brief(s2.events)).toEqual(['3<0 ExecutionAborted']);
+    expect(brief(s2.events)).toEqual(['3<2 WaitStateAborted', '4<0 ExecutionAborted']);
     expect(s2.snapshot.status).toBe('ABORTED');
     expect(s2.commands).toContainEqual({ type: 'CancelTimer', timerId: expect.any(String) });
   });

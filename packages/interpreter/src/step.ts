@@ -138,6 +138,7 @@ export class Run {
         Name: info.executionName,
         RoleArn: info.roleArn,
         ...(this.machine.compat.noRedriveCount ? {} : { RedriveCount: info.redriveCount }),
+        ...(info.redriveTime !== undefined ? { RedriveTime: isoTime(info.redriveTime) } : {}),
       },
       StateMachine: { Id: info.stateMachineArn, Name: info.stateMachineName },
       State: state,
@@ -195,6 +196,8 @@ export class Run {
       this.start(input);
     } else if (!this.s) {
       throw new Error('[statecraft] Failed to step: no snapshot. Feed a Start input first.');
+    } else if (input.type === 'Redrive') {
+      if (!this.redrive()) return;
     } else if (this.s.status !== 'RUNNING') {
       return;
     } else {
@@ -255,11 +258,70 @@ export class Run {
     this.emit('ExecutionStarted', 0, details);
     this.s.threads[rootId] = this.newThread(rootId, '', undefined, undefined, parsed, 0);
     this.s.threads[rootId]!.inputText = input.input;
-    if (this.machine.timeoutSeconds !== undefined) {
-      const timerId = 'exec-timeout';
-      this.s.timers[timerId] = [rootId, 'exec'];
-      this.commands.push({ type: 'StartTimer', timerId, fireAt: this.at + this.machine.timeoutSeconds * 1000 });
+    this.startExecutionTimer();
+  }
+
+  startExecutionTimer(): void {
+    if (this.machine.timeoutSeconds === undefined) return;
+    const timerId = 'exec-timeout';
+    this.s.timers[timerId] = [this.s.root, 'exec'];
+    this.commands.push({ type: 'StartTimer', timerId, fireAt: this.at + this.machine.timeoutSeconds * 1000 });
+  }
+
+  /**
+   * RedriveExecution. AWS reruns the states that have an `…Entered` event without its `…Exited` when the
+   * execution closed, with the input they had; states that finished, and the finished branches and
+   * iterations of a Parallel or Map state, are not run again. The execution timeout starts over.
+   * The unfinished states are entered again after `ExecutionRedriven` *(event order unverified)*; the
+   * states run on the next input (a `Continue` command), so the redrive itself never closes the execution.
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html
+   * @returns whether the execution was redriven.
+   */
+  redrive(): boolean {
+    const saved = this.s.stopped;
+    const status = this.s.status;
+    // AWS: the history must leave room for ExecutionRedriven and at least one more event
+    if (!saved || status === 'RUNNING' || status === 'SUCCEEDED' || this.s.nextEventId >= HISTORY_LIMIT - 1) {
+      return false;
     }
+    const threads = structuredClone(saved);
+    const root = threads[this.s.root];
+    if (!root) return false;
+    this.s.status = 'RUNNING';
+    delete this.s.output;
+    delete this.s.error;
+    delete this.s.cause;
+    delete this.s.stopped;
+    const info = { ...this.s.info, redriveCount: this.s.info.redriveCount + 1, redriveTime: this.at };
+    this.s.info = info;
+    const id = this.emit('ExecutionRedriven', this.lastEventId(), { redriveCount: info.redriveCount });
+    this.s.threads = {};
+    this.s.queue = [root.id];
+    this.s.tasks = {};
+    this.s.timers = {};
+    detachChildren(root, threads);
+    this.revive(root, id);
+    this.startExecutionTimer();
+    this.budget = 0;
+    return true;
+  }
+
+  /** Puts a thread of a redriven execution back, to enter its current state again (first event after `prev`). */
+  revive(t: Thread, prev: number): void {
+    t.task = undefined;
+    t.timer = undefined;
+    t.out = undefined;
+    t.eff = undefined;
+    t.retryCounts = undefined;
+    t.inputText = undefined;
+    if (t.frame) {
+      t.redo = t.frame;
+      t.frame = undefined;
+    }
+    t.phase = 'enter';
+    t.first = true;
+    t.firstPrev = prev;
+    this.s.threads[t.id] = t;
   }
 
   newThread(
@@ -707,6 +769,7 @@ export class Run {
     }
     this.s.timers = {};
     this.s.tasks = {};
+    if (status !== 'SUCCEEDED') this.s.stopped = this.s.threads;
     this.s.threads = {};
     this.s.queue = [];
     for (const mr of this.s.mapRuns ?? []) {
@@ -726,11 +789,45 @@ export class Run {
   }
 
   stop(error?: string, cause?: string): void {
+    const root = this.s.threads[this.s.root];
+    if (root) this.emitAborted(root);
+    this.hidden = false;
     const details: Record<string, unknown> = {};
     if (error !== undefined) details.error = error;
     if (cause !== undefined) details.cause = cause;
     this.emit('ExecutionAborted', 0, details);
     this.close('ABORTED', { error, cause });
+  }
+
+  /**
+   * StopExecution: records `…StateAborted` for the states still running (innermost first), with
+   * `MapIterationAborted` after each aborted inline iteration and `MapRunAborted` for a distributed Map,
+   * as in AWS's failure histories (§17.2). Threads are kept for a redrive.
+   * Each aborted event follows the state's last event *(unverified)*.
+   * @returns the id of the last event recorded for the thread, if any.
+   */
+  emitAborted(t: Thread): number | undefined {
+    this.focus(t);
+    const st = this.stateOf(t);
+    if (t.phase === 'children' && t.frame) {
+      const frame = t.frame;
+      let last = frame.lastEvent;
+      frame.children.forEach((childId, index) => {
+        const child = childId ? this.s.threads[childId] : undefined;
+        if (!child) return;
+        const e = this.emitAborted(child) ?? child.last;
+        this.focus(t);
+        if (frame.kind === 'map' && !st.distributed)
+          last = this.emit('MapIterationAborted', e, { index, name: st.name });
+        else if (!child.hidden) last = e;
+      });
+      if (st.distributed) last = this.emit('MapRunAborted', last, {});
+      return this.emit(`${st.type}StateAborted`, last, {});
+    }
+    if (t.phase === 'task' || t.phase === 'wait' || t.phase === 'retry' || t.phase === 'children') {
+      return this.emit(`${st.type}StateAborted`, t.last, {});
+    }
+    return undefined;
   }
 
   // ------------------------------------------------------------------ failures
@@ -784,6 +881,7 @@ export class Run {
       t.last = failId;
       if (st.type === 'Map' && t.frame?.mapRun !== undefined) this.finishMapRun(t.frame, 'FAILED');
     }
+    const frame = t.frame;
     t.frame = undefined;
     const errorOutput = { Error: error ?? '', Cause: cause ?? '' };
     for (const c of st.catch) {
@@ -791,6 +889,8 @@ export class Run {
       await this.catchWith(t, st, c, errorOutput, failId);
       return;
     }
+    // Uncaught: the frame tells a redrive which branches/iterations to run again.
+    if (frame) t.frame = frame;
     await this.threadFailed(t, error, cause, failId);
   }
 
@@ -833,6 +933,7 @@ export class Run {
     const index = t.index!;
     delete this.s.threads[t.id];
     frame.children[index] = null;
+    markDead(frame, index, t);
     if (frame.kind === 'map') {
       if (!pst.distributed) this.emit('MapIterationFailed', failId, { index, name: pst.name });
       frame.failures = (frame.failures ?? 0) + 1;
@@ -877,6 +978,7 @@ export class Run {
       if (!childId) return;
       const child = this.s.threads[childId];
       if (!child) return;
+      markDead(frame, index, child);
       this.focus(child);
       this.abortThread(child, prev);
       this.focus(t);
@@ -1286,14 +1388,30 @@ export class Run {
     };
     t.frame = frame;
     t.phase = 'children';
+    const redo = t.redo;
+    t.redo = undefined;
     const ids: string[] = [];
     branches.forEach((scope, i) => {
-      const id = this.newId(`${t.id}.p`);
-      this.s.threads[id] = this.newThread(id, scope, t.id, i, t.eff, started);
+      const old = redo?.dead?.[i];
+      if (redo && !old) {
+        // finished in the attempt before the redrive: keep its output
+        frame.children.push(null);
+        frame.results[i] = redo.results[i];
+        frame.remaining--;
+        return;
+      }
+      let id: string;
+      if (old) {
+        id = old.id;
+        this.revive(old, started);
+      } else {
+        id = this.newId(`${t.id}.p`);
+        this.s.threads[id] = this.newThread(id, scope, t.id, i, t.eff, started);
+      }
       frame.children.push(id);
       ids.push(id);
     });
-    if (branches.length === 0) {
+    if (frame.remaining === 0) {
       this.parallelDone(t);
       return;
     }
@@ -1428,6 +1546,11 @@ export class Run {
     };
     if (toleratedCount !== undefined) frame.toleratedCount = toleratedCount;
     if (toleratedPercentage !== undefined) frame.toleratedPercentage = toleratedPercentage;
+    const redo = t.redo;
+    t.redo = undefined;
+    if (redo?.items?.length === items.length) {
+      frame.redo = { results: redo.results, dead: redo.dead ?? {}, nextIndex: redo.nextIndex ?? 0 };
+    }
     t.frame = frame;
     t.phase = 'children';
     if (st.distributed) {
@@ -1457,6 +1580,8 @@ export class Run {
       return;
     }
     this.startIterations(t, st, started);
+    // a redrive whose iterations had all finished
+    if (frame.remaining === 0 && t.frame === frame && this.s.status === 'RUNNING') this.mapDone(t, st, started);
   }
 
   mapRunArn(st: CState): string {
@@ -1511,8 +1636,15 @@ export class Run {
     const items = frame.items!;
     const limit = frame.maxConcurrency && frame.maxConcurrency > 0 ? frame.maxConcurrency : Number.POSITIVE_INFINITY;
     const ids: string[] = [];
+    const redo = frame.redo;
     while (frame.nextIndex! < items.length && frame.running! < limit) {
       const index = frame.nextIndex!++;
+      if (redo && index < redo.nextIndex && !redo.dead[index]) {
+        // finished in the attempt before the redrive: keep its output
+        frame.results[index] = redo.results[index];
+        frame.remaining--;
+        continue;
+      }
       frame.running!++;
       const id = this.startIteration(t, st, index, prev);
       if (id) ids.push(id);
@@ -1523,6 +1655,13 @@ export class Run {
 
   startIteration(t: Thread, st: CState, index: number, prev: number): string | undefined {
     const frame = t.frame!;
+    const old = frame.redo?.dead[index];
+    if (old) {
+      const first = st.distributed ? prev : this.emit('MapIterationStarted', prev, { index, name: st.name });
+      this.revive(old, first);
+      frame.children[index] = old.id;
+      return old.id;
+    }
     const value = frame.items![index];
     const item = { Index: index, Value: value };
     let input: unknown = value;
@@ -1537,6 +1676,9 @@ export class Run {
     } catch (e) {
       if (e instanceof StateFailure) {
         const cause = e.prefixed && e.cause !== undefined ? causePrefix(st.name, t.entered) + e.cause : e.cause;
+        // not started: a redrive starts it
+        frame.nextIndex = index;
+        frame.running = (frame.running ?? 1) - 1;
         this.failExecution(e.error, cause, prev);
         return undefined;
       }
@@ -1628,7 +1770,10 @@ function cloneSnapshot(s: Snapshot): Snapshot {
     const c: Thread = { ...t };
     if (t.task) c.task = { ...t.task };
     if (t.retryCounts) c.retryCounts = [...t.retryCounts];
-    if (t.frame) c.frame = { ...t.frame, children: [...t.frame.children], results: [...t.frame.results] };
+    if (t.frame) {
+      c.frame = { ...t.frame, children: [...t.frame.children], results: [...t.frame.results] };
+      if (t.frame.dead) c.frame.dead = { ...t.frame.dead };
+    }
     threads[id] = c;
   }
   const out: Snapshot = {
@@ -1647,6 +1792,24 @@ function cloneSnapshot(s: Snapshot): Snapshot {
     }));
   }
   return out;
+}
+
+/** Records a child that failed, was aborted or is being redriven: a redrive runs it again. */
+function markDead(frame: Frame, index: number, child: Thread): void {
+  frame.dead ??= {};
+  frame.dead[index] = child;
+}
+
+/** Moves the unfinished children of a closed execution's Parallel/Map frames into `frame.dead`, recursively. */
+function detachChildren(t: Thread, threads: Record<string, Thread>): void {
+  const frame = t.frame;
+  if (!frame) return;
+  frame.children.forEach((id, i) => {
+    const child = id ? threads[id] : undefined;
+    if (child) markDead(frame, i, child);
+    frame.children[i] = null;
+  });
+  for (const child of Object.values(frame.dead ?? {})) detachChildren(child, threads);
 }
 
 function counts(total: number) {

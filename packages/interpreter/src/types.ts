@@ -19,6 +19,8 @@ export interface ExecutionInfo {
   /** Epoch ms. */
   readonly startTime: number;
   readonly redriveCount: number;
+  /** Epoch ms of the last redrive (`$$.Execution.RedriveTime`); absent until the first one. */
+  readonly redriveTime?: number;
   /** Region and account, for ARNs the interpreter builds (map runs, child executions, task events). */
   readonly region: string;
   readonly accountId: string;
@@ -55,7 +57,14 @@ export type ExecutionInput =
       readonly cause?: string;
     }
   /** StopExecution. */
-  | { readonly type: 'Stop'; readonly at: number; readonly error?: string; readonly cause?: string };
+  | { readonly type: 'Stop'; readonly at: number; readonly error?: string; readonly cause?: string }
+  /**
+   * RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution resumes from the states that did not finish,
+   * with the input they had; finished states, Parallel branches and Map iterations are not run again. The
+   * step records `ExecutionRedriven` and returns a `Continue` command; the states run on the next input.
+   * A closed execution that cannot be redriven (SUCCEEDED, or closed without its threads) ignores it.
+   */
+  | { readonly type: 'Redrive'; readonly at: number };
 
 /** Effects for the engine to carry out. @public */
 export type Command =

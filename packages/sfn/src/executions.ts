@@ -10,7 +10,6 @@
 import type { Operation } from '@statecraft/engine';
 import { AwsServiceError } from '@statecraft/engine';
 import type { HistoryEvent } from '@statecraft/history';
-import type { ExecutionInput } from '@statecraft/interpreter';
 import { executionArn, partitionOf, requireArn } from './arns.js';
 import {
   date,
@@ -448,9 +447,11 @@ export function executionOperations(ctx: SfnContext): Record<string, Operation> 
       if (!sm) throw smDoesNotExist(rec.stateMachineArn);
       if (sm.status === 'DELETING') throw deleting(rec.stateMachineArn);
       const now = clock.now();
-      const after = await runner.feed(arn, { type: 'Redrive', at: now } as unknown as ExecutionInput, { reopen: true });
-      if (!after || (after.status !== 'RUNNING' && after.redriveCount === rec.redriveCount)) {
-        // The interpreter did not take the redrive (not supported for this execution's state).
+      // The interpreter records ExecutionRedriven and reopens the execution; its states run on the next
+      // input (a Continue command), so the execution is RUNNING when RedriveExecution answers, as on AWS.
+      const after = await runner.feed(arn, { type: 'Redrive', at: now }, { reopen: true });
+      if (after?.status !== 'RUNNING') {
+        // The interpreter did not take the redrive (a snapshot without the threads to resume).
         throw new AwsServiceError(
           'ExecutionNotRedrivable',
           "Execution Not Redrivable: 'Execution cannot be redriven: the failed state cannot be resumed'",
