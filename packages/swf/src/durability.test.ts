@@ -5,7 +5,7 @@
  * (heartbeats) are checked against concurrent writers on stores several nodes share.
  */
 import type { RequestContext } from '@statecraft/engine';
-import { ManualClock } from '@statecraft/engine';
+import { ManualClock, ScaledClock } from '@statecraft/engine';
 import type { StorageDriver, StorageTx } from '@statecraft/storage';
 import { createMemoryDriver } from '@statecraft/storage';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -129,6 +129,42 @@ describe('SWF durability', () => {
     const types = await stored(store, runId);
     expect(count(types, 'TimerFired')).toBe(2);
     expect(count(types, 'DecisionTaskScheduled')).toBe(2);
+  });
+
+  it('on a shared store, re-checks for due timers periodically (a timer whose notification was lost)', async () => {
+    const memory = createMemoryDriver();
+    const store: StorageDriver = { ...memory, capabilities: { ...memory.capabilities, multipleConnections: true } };
+    const clock = new ManualClock({ start: Date.UTC(2026, 0, 1) });
+    const a = service(store, clock);
+    const runId = await setUp(a);
+    // B is up before A sets the timer, and (no notifications on this store) never hears of it.
+    service(store, clock);
+    // Both are armed for the workflow timeout and sleeping until their first re-check (at 5 s).
+    await until(async () => clock.pending >= 4);
+    await decide(a, [startTimer('t1', 3)]);
+    await a.close();
+    clock.advance(4_000); // t1 is due; nobody on B is armed for it
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await stored(store, runId)).not.toContain('TimerFired');
+    clock.advance(1_000); // B's re-check
+    await until(async () => (await stored(store, runId)).includes('TimerFired'));
+  });
+
+  it('does not spin re-checking under a clock whose sleeps do not wait (scale 0)', async () => {
+    const memory = createMemoryDriver();
+    let transactions = 0;
+    const store: StorageDriver = {
+      ...memory,
+      capabilities: { ...memory.capabilities, multipleConnections: true },
+      transaction: (work, o) => {
+        transactions++;
+        return memory.transaction(work, o);
+      },
+    };
+    const svc = createSwfService({ store, clock: new ScaledClock(0), pollTimeoutSeconds: 0 });
+    open.push(svc);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(transactions).toBeLessThan(10);
   });
 
   it('re-runs a heartbeat whose run another node wrote meanwhile (revision check)', async () => {

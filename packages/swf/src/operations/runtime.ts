@@ -439,8 +439,20 @@ export class Runtime {
     const { clock, onError, timerRecheckMs } = this.deps;
     const signal = this.stopping.signal;
     while (!signal.aborted) {
+      const sleep = clock.sleepUntil(clock.now() + timerRecheckMs, signal);
+      let slept = false;
+      sleep.then(
+        () => {
+          slept = true;
+        },
+        () => {},
+      );
+      for (let i = 0; i < 3; i++) await Promise.resolve();
+      // A clock whose sleeps do not wait (WAIT_TIME_SCALE=0) cannot pace a periodic check: it would spin.
+      // Timers still fire from the scheduler, notifications and the checks before requests.
+      if (slept) return;
       try {
-        await clock.sleepUntil(clock.now() + timerRecheckMs, signal);
+        await sleep;
       } catch {
         return;
       }
