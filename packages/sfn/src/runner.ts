@@ -83,7 +83,7 @@ type WorkPayload =
   | { readonly kind: 'continue'; readonly executionArn: string };
 
 /** How long a node holds a work item on a shared store before others may take it over; renewed while working. */
-const SHARED_LEASE_MS = 30_000;
+const SHARED_LEASE_MS = 15_000;
 /** On a store only this process uses, a claim holds until completed, or until the next start takes it back. */
 const SOLO_LEASE_MS = 10 * 365 * 24 * 3600 * 1000;
 /** Claims at start on a solo store: as if every lease had run out (their holder is gone). */
