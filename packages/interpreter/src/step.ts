@@ -82,19 +82,25 @@ export class Run {
     if (this.hidden) return prev;
     const id = this.s.nextEventId++;
     const ev: Record<string, unknown> = { timestamp: this.at, type, id, previousEventId: prev };
-    if (details && !(NO_DETAILS.has(type) && Object.keys(details).length === 0))
-      ev[member ?? detailsMember(type)] = details;
+    if (details && !(NO_DETAILS.has(type) && isEmpty(details))) ev[member ?? detailsMember(type)] = details;
     this.events.push(ev as HistoryEvent);
     return id;
   }
 
-  random = (): number => {
+  random(): number {
     const [st, v] = nextRandom(this.s.rng);
     this.s.rng = st;
     return v;
-  };
+  }
 
-  uuid = (): string => uuidFrom(this.random);
+  /** {@link random} as a function value. */
+  get rand(): () => number {
+    return () => this.random();
+  }
+
+  uuid(): string {
+    return uuidFrom(this.rand);
+  }
 
   newId(prefix: string): string {
     this.s.seq += 1;
@@ -119,7 +125,7 @@ export class Run {
       if (cur.isolated || !cur.parent) break;
       cur = this.s.threads[cur.parent];
     }
-    if (chain.length === 1) return t.vars ?? {};
+    if (chain.length === 1) return t.vars ?? NO_VARIABLES;
     const out: Record<string, unknown> = {};
     for (let k = chain.length - 1; k >= 0; k--) Object.assign(out, chain[k]!.vars);
     return out;
@@ -154,17 +160,7 @@ export class Run {
     input: unknown,
     extra?: { token?: string; item?: { Index: number; Value: unknown } },
   ): PathEnv {
-    let ctx: unknown;
-    return {
-      input,
-      context: () => {
-        if (ctx === undefined) ctx = this.context(t, st, extra);
-        return ctx;
-      },
-      variables: this.variables(t),
-      random: this.random,
-      uuid: this.uuid,
-    };
+    return new RunPathEnv(this, t, st, input, extra);
   }
 
   jsonataEnv(
@@ -184,7 +180,12 @@ export class Run {
     });
     if ('result' in states) s.result = states.result;
     if ('errorOutput' in states) s.errorOutput = states.errorOutput;
-    return { states: s, variables: this.variables(t), random: this.random, uuid: this.uuid };
+    return {
+      states: s,
+      variables: this.variables(t),
+      random: () => this.random(),
+      uuid: () => this.uuid(),
+    };
   }
 
   // ------------------------------------------------------------------ entry
@@ -443,7 +444,7 @@ export class Run {
     t.eff = undefined;
     const text = t.inputText ?? JSON.stringify(t.input);
     t.inputText = undefined;
-    t.entered = this.emit(`${st.type}StateEntered`, t.enteredPrev, {
+    t.entered = this.emit(ENTERED[st.type], t.enteredPrev, {
       name: st.name,
       input: text,
       inputDetails: NOT_TRUNCATED,
@@ -702,11 +703,8 @@ export class Run {
     assigned?: Record<string, unknown>,
     next?: string,
   ): void {
-    const details: Record<string, unknown> = {
-      name: st.name,
-      output: JSON.stringify(output),
-      outputDetails: NOT_TRUNCATED,
-    };
+    const text = JSON.stringify(output);
+    const details: Record<string, unknown> = { name: st.name, output: text, outputDetails: NOT_TRUNCATED };
     if (assigned) {
       const av: Record<string, string> = {};
       for (const [k, v] of Object.entries(assigned)) av[k] = JSON.stringify(v);
@@ -714,21 +712,23 @@ export class Run {
       details.assignedVariablesDetails = NOT_TRUNCATED;
       t.vars = { ...t.vars, ...assigned };
     }
-    const exited = this.emit(`${st.type}StateExited`, prev, details);
+    const exited = this.emit(EXITED[st.type], prev, details);
     t.last = exited;
     const target = next ?? st.next;
     if (st.type === 'Succeed' || (target === undefined && st.end)) {
-      this.threadSucceeded(t, output, exited);
+      this.threadSucceeded(t, output, exited, text);
       return;
     }
     t.state = target!;
     t.input = output;
+    // the next state's input event shows the same text
+    if (text !== undefined) t.inputText = text;
     t.phase = 'enter';
   }
 
-  threadSucceeded(t: Thread, output: unknown, lastEvent: number): void {
+  threadSucceeded(t: Thread, output: unknown, lastEvent: number, outputText?: string): void {
     if (!t.parent) {
-      const text = JSON.stringify(output);
+      const text = outputText ?? JSON.stringify(output);
       this.emit('ExecutionSucceeded', lastEvent, { output: text, outputDetails: NOT_TRUNCATED });
       this.close('SUCCEEDED', { output: text });
       return;
@@ -1029,7 +1029,7 @@ export class Run {
 
   async execTask(t: Thread, st: CState): Promise<void> {
     const ri = st.resourceInfo!;
-    const token = ri.callback || ri.sync || ri.kind === 'activity' ? tokenFrom(this.random) : undefined;
+    const token = ri.callback || ri.sync || ri.kind === 'activity' ? tokenFrom(this.rand) : undefined;
     let params: unknown;
     let timeout: number | undefined;
     let heartbeat: number | undefined;
@@ -1827,10 +1827,57 @@ function matches(errorEquals: readonly string[], error: string | undefined): boo
   return false;
 }
 
+const MEMBERS = new Map<string, string>();
+
 function detailsMember(type: string): string {
-  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
-  if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
-  return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+  let m = MEMBERS.get(type);
+  if (m === undefined) {
+    if (type.endsWith('StateEntered')) m = 'stateEnteredEventDetails';
+    else if (type.endsWith('StateExited')) m = 'stateExitedEventDetails';
+    else m = `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+    MEMBERS.set(type, m);
+  }
+  return m;
+}
+
+function isEmpty(o: Record<string, unknown>): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
+const STATE_TYPES = ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'] as const;
+/** `<Type>StateEntered` / `<Type>StateExited` by state type (built once, not per event). */
+const ENTERED = Object.fromEntries(STATE_TYPES.map((x) => [x, `${x}StateEntered`])) as Record<CState['type'], string>;
+const EXITED = Object.fromEntries(STATE_TYPES.map((x) => [x, `${x}StateExited`])) as Record<CState['type'], string>;
+const NO_VARIABLES: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
+/** The JSONPath environment of a state: the context object is built on first use. */
+class RunPathEnv implements PathEnv {
+  private ctx: unknown;
+  readonly variables: Readonly<Record<string, unknown>>;
+
+  constructor(
+    private readonly run: Run,
+    private readonly t: Thread,
+    private readonly st: CState,
+    readonly input: unknown,
+    private readonly extra: { token?: string; item?: { Index: number; Value: unknown } } | undefined,
+  ) {
+    this.variables = run.variables(t);
+  }
+
+  context(): unknown {
+    if (this.ctx === undefined) this.ctx = this.run.context(this.t, this.st, this.extra);
+    return this.ctx;
+  }
+
+  random(): number {
+    return this.run.random();
+  }
+
+  uuid(): string {
+    return this.run.uuid();
+  }
 }
 
 function utf8Length(s: string): number {

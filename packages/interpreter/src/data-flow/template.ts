@@ -104,8 +104,8 @@ export function evalPathTemplate(t: PathTemplate, env: PathEnv): unknown {
       try {
         return evalIntrinsic(t.call, {
           readPath: (p) => readTemplatePath(p, t.field, env),
-          random: env.random,
-          uuid: env.uuid,
+          random: () => env.random(),
+          uuid: () => env.uuid(),
         });
       } catch (e) {
         if (e instanceof IntrinsicError) throw new StateFailure(ERR.IntrinsicFailure, e.message, true);
@@ -146,65 +146,48 @@ export function applyPath(path: CompiledPath, env: PathEnv): unknown {
   }
 }
 
-/** Merges `result` into `input` at a ResultPath (reference path; creates missing objects). @internal */
+/**
+ * Merges `result` into `input` at a ResultPath (reference path; creates missing objects). Copies only the
+ * objects on the path (state data is never mutated in place, so the rest is shared). @internal
+ */
 export function applyResultPath(input: unknown, path: CompiledPath, result: unknown): unknown {
-  if (path.segments.length === 0) return result;
-  const root = structuredCloneJson(input);
-  let holder: unknown = root;
-  const base: unknown = root;
   const segs = path.segments;
-  if (typeof root !== 'object' || root === null) {
-    throw runtime(
-      `Invalid path '${path.source}': The result path could not be applied to the input '${JSON.stringify(input)}'`,
-    );
-  }
+  if (segs.length === 0) return result;
+  if (typeof input !== 'object' || input === null) throw resultPathFailure(path, input);
+  const root = copyNode(input);
+  let holder: unknown = root;
   for (let k = 0; k < segs.length; k++) {
     const g = segs[k]!;
     const last = k === segs.length - 1;
     if (g.t === 'name') {
-      if (typeof holder !== 'object' || holder === null || Array.isArray(holder)) {
-        throw runtime(
-          `Invalid path '${path.source}': The result path could not be applied to the input '${JSON.stringify(input)}'`,
-        );
-      }
+      if (typeof holder !== 'object' || holder === null || Array.isArray(holder)) throw resultPathFailure(path, input);
       const h = holder as Record<string, unknown>;
       if (last) h[g.name] = result;
       else {
-        if (typeof h[g.name] !== 'object' || h[g.name] === null) h[g.name] = {};
-        holder = h[g.name];
+        const cur = h[g.name];
+        holder = h[g.name] = typeof cur === 'object' && cur !== null ? copyNode(cur) : {};
       }
     } else if (g.t === 'index') {
-      if (!Array.isArray(holder) || g.index >= holder.length) {
-        throw runtime(
-          `Invalid path '${path.source}': The result path could not be applied to the input '${JSON.stringify(input)}'`,
-        );
-      }
+      if (!Array.isArray(holder) || g.index >= holder.length) throw resultPathFailure(path, input);
       if (last) holder[g.index] = result;
-      else holder = holder[g.index];
+      else {
+        const cur: unknown = holder[g.index];
+        holder = holder[g.index] = typeof cur === 'object' && cur !== null ? copyNode(cur) : cur;
+      }
     }
   }
-  return base;
+  return root;
 }
 
-/** Copy-on-write is cheaper than a deep clone for big inputs: clone only the spine we write to. */
-function structuredCloneJson(v: unknown): unknown {
-  if (Array.isArray(v)) return [...v];
-  if (typeof v === 'object' && v !== null) return shallowSpine(v as Record<string, unknown>);
-  return v;
+function resultPathFailure(path: CompiledPath, input: unknown): StateFailure {
+  return runtime(
+    `Invalid path '${path.source}': The result path could not be applied to the input '${JSON.stringify(input)}'`,
+  );
 }
 
-function shallowSpine(o: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o)) {
-    const x = o[k];
-    out[k] =
-      typeof x === 'object' && x !== null
-        ? Array.isArray(x)
-          ? [...x]
-          : shallowSpine(x as Record<string, unknown>)
-        : x;
-  }
-  return out;
+/** A shallow copy of an object or array (insertion order kept). */
+function copyNode(v: object): unknown {
+  return Array.isArray(v) ? v.slice() : { ...v };
 }
 
 // ---------------- JSONata templates ----------------
