@@ -555,6 +555,19 @@ describe('SWF on statecraft serve: two nodes on one PostgreSQL', () => {
       ]);
     }
 
+    // --- one workflowId started on both nodes at once: one run opens, the other start is refused
+    for (let i = 0; i < 10; i++) {
+      const starts = await Promise.allSettled(
+        [swfA, swfB, swfA, swfB].map((swf) =>
+          swf.send(new StartWorkflowExecutionCommand({ domain, workflowId: `race-${i}`, workflowType: WT })),
+        ),
+      );
+      expect(starts.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of starts) {
+        if (r.status === 'rejected') expect((r.reason as Error).name).toBe('WorkflowExecutionAlreadyStartedFault');
+      }
+    }
+
     // --- a timer set on A fires on B after A dies, with no request to B
     const { runId: timerRun } = await swfA.send(
       new StartWorkflowExecutionCommand({

@@ -50,6 +50,15 @@ export function openKey(dKey: string, workflowId: string): string {
   return `${dKey}|${workflowId}`;
 }
 
+/**
+ * One short stream per workflowId: each run opened with that id appends a marker. Opening a run checks the
+ * count read before looking for an open run, so two nodes starting the same workflowId at once cannot both
+ * succeed (the second append conflicts and the start re-runs, then finds the first run open). @internal
+ */
+export function workflowIdStream(oKey: string): string {
+  return `swf:wfid:${oKey}`;
+}
+
 /** @internal */
 export function historyStream(runId: string): string {
   return `swf:history:${runId}`;

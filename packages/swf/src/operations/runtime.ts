@@ -30,6 +30,7 @@ import {
   openKey,
   timerId,
   typeKey,
+  workflowIdStream,
 } from './keys.js';
 
 /** History size limit per run. @internal */
@@ -118,6 +119,8 @@ export class UnitOfWork {
   private readonly cursors = new Map<Execution, number>();
   /** The stored snapshot of each loaded run, as JSON and revision: unchanged runs are not written. */
   private readonly loaded = new Map<Execution, { json: string; rev: number }>();
+  /** Runs ever opened per workflowId (see `workflowIdStream`), as read before looking for an open run. */
+  private readonly opened = new Map<string, number>();
 
   constructor(
     readonly tx: StorageTx,
@@ -165,7 +168,10 @@ export class UnitOfWork {
       )
         return ex;
     }
-    const runId = await this.tx.get<string>(C.open, openKey(domainKey(region, accountId, domain), workflowId));
+    const oKey = openKey(domainKey(region, accountId, domain), workflowId);
+    // Read before the open record: a run another node opens after this read makes our own open conflict.
+    if (!this.opened.has(oKey)) this.opened.set(oKey, await this.tx.countEvents(workflowIdStream(oKey)));
+    const runId = await this.tx.get<string>(C.open, oKey);
     if (runId === undefined) return undefined;
     const ex = await this.load(runId);
     return ex?.open ? ex : undefined;
@@ -297,6 +303,12 @@ export class UnitOfWork {
       s.rev = (before?.rev ?? 0) + 1;
       await this.putState(ex);
       const oKey = openKey(dKey, s.workflowId);
+      if (ex.isNew) {
+        const seen = this.opened.get(oKey) ?? (await tx.countEvents(workflowIdStream(oKey)));
+        const marker: { id: number; runId: string } = { id: seen + 1, runId: s.runId };
+        await tx.appendEvents(workflowIdStream(oKey), seen + 1, [marker]);
+        this.opened.set(oKey, seen + 1);
+      }
       if (s.status === 'OPEN') {
         if (ex.isNew) await tx.put(C.open, oKey, s.runId);
       } else if ((await tx.get<string>(C.open, oKey)) === s.runId) {
