@@ -302,6 +302,30 @@ describe('step: snapshots', () => {
     expect(b.snapshot).toEqual(JSON.parse(JSON.stringify(a.snapshot)));
   });
 
+  it('records every state output as the JSON text of the value (ResultPath merges included)', async () => {
+    const r = await drive(
+      {
+        StartAt: 'A',
+        States: {
+          A: { Type: 'Pass', Result: { x: 1 }, ResultPath: '$.new', Next: 'B' },
+          B: { Type: 'Pass', Result: 2, ResultPath: '$.a', Next: 'C' },
+          C: { Type: 'Pass', Result: 3, ResultPath: '$.7', Next: 'D' },
+          D: { Type: 'Pass', Result: 'e', ResultPath: '$.empty.k', Next: 'E' },
+          E: { Type: 'Pass', Parameters: {}, ResultPath: '$.z', Next: 'F' },
+          F: { Type: 'Pass', Parameters: { 'v.$': '$.z' }, ResultPath: '$.__proto__', End: true },
+        },
+      },
+      '{ "a": 1, "b": [1, 2], "empty": {} }',
+    );
+    const outputs = r.events
+      .filter((e) => e.type === 'PassStateExited')
+      .map((e) => String((e as { stateExitedEventDetails?: { output?: string } }).stateExitedEventDetails?.output));
+    expect(outputs).toHaveLength(6);
+    for (const text of outputs) expect(text).toBe(JSON.stringify(JSON.parse(text)));
+    expect(JSON.parse(outputs[2]!)).toEqual({ 7: 3, a: 2, b: [1, 2], empty: {}, new: { x: 1 } });
+    expect(outputs[2]!.startsWith('{"7":3,')).toBe(true);
+  });
+
   it('yields with a Continue command at the work budget', async () => {
     const loop = {
       StartAt: 'Inc',

@@ -525,7 +525,37 @@ export class Run {
     }
     const assigned = await this.evalAssign(t, st, st.assign, result, {});
     const merged = this.mergeResult(t, st, result);
-    return this.exitState(t, st, this.selectOutput(t, st, merged), t.last, assigned);
+    return this.exitState(
+      t,
+      st,
+      this.selectOutput(t, st, merged),
+      t.last,
+      assigned,
+      undefined,
+      this.mergedText(t, st, result, merged),
+    );
+  }
+
+  /** JSON texts of the state data this step serialised, so a merge can extend them instead of starting over. */
+  readonly texts = new WeakMap<object, string>();
+
+  /**
+   * The JSON text of `merged` (= `t.input` with `result` added at a one-key ResultPath) built from the input's
+   * text, when that equals `JSON.stringify(merged)`: no OutputPath, a new non-index key (appended last).
+   */
+  mergedText(t: Thread, st: CState, result: unknown, merged: unknown): string | undefined {
+    if (st.outputPath !== undefined || !st.resultPath || merged === t.input) return undefined;
+    const segs = st.resultPath.segments;
+    if (segs.length !== 1) return undefined;
+    const g = segs[0]!;
+    const input = t.input;
+    if (g.t !== 'name' || typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+    const key = g.name;
+    if (Object.hasOwn(input, key) || key === '__proto__' || INDEX_KEY.test(key)) return undefined;
+    const base = this.texts.get(input);
+    const value = JSON.stringify(result);
+    if (base === undefined || value === undefined) return undefined;
+    return `${base.length > 2 ? `${base.slice(0, -1)},` : '{'}${JSON.stringify(key)}:${value}}`;
   }
 
   mergeResult(t: Thread, st: CState, result: unknown): unknown {
@@ -702,8 +732,10 @@ export class Run {
     prev: number,
     assigned?: Record<string, unknown>,
     next?: string,
+    outputText?: string,
   ): void {
-    const text = JSON.stringify(output);
+    const text = outputText ?? JSON.stringify(output);
+    if (typeof output === 'object' && output !== null && text !== undefined) this.texts.set(output, text);
     const details: Record<string, unknown> = { name: st.name, output: text, outputDetails: NOT_TRUNCATED };
     if (assigned) {
       const av: Record<string, string> = {};
@@ -1282,7 +1314,8 @@ export class Run {
       const selected = st.resultSelector ? evalPathTemplate(st.resultSelector, this.pathEnv(t, st, result)) : result;
       const assigned = await this.evalAssign(t, st, st.assign, selected, {});
       const merged = this.mergeResult(t, st, selected);
-      this.exitState(t, st, this.selectOutput(t, st, merged), prev, assigned);
+      const text = this.mergedText(t, st, selected, merged);
+      this.exitState(t, st, this.selectOutput(t, st, merged), prev, assigned, undefined, text);
     } catch (e) {
       if (e instanceof StateFailure) await this.handleFailure(t, st, e);
       else throw e;
@@ -1849,6 +1882,8 @@ const STATE_TYPES = ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Paral
 /** `<Type>StateEntered` / `<Type>StateExited` by state type (built once, not per event). */
 const ENTERED = Object.fromEntries(STATE_TYPES.map((x) => [x, `${x}StateEntered`])) as Record<CState['type'], string>;
 const EXITED = Object.fromEntries(STATE_TYPES.map((x) => [x, `${x}StateExited`])) as Record<CState['type'], string>;
+/** Keys JavaScript orders before the others (array indices). */
+const INDEX_KEY = /^(0|[1-9]\d*)$/;
 const NO_VARIABLES: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 /** The JSONPath environment of a state: the context object is built on first use. */
