@@ -13,13 +13,12 @@
  * Real time throughout (the servers run the system clock); each part takes well under a minute.
  */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   type Decision,
   DescribeWorkflowExecutionCommand,
@@ -54,18 +53,6 @@ afterAll(async () => {
   for (const s of [...running]) await s.kill('SIGKILL');
   rmSync(tmp, { recursive: true, force: true });
 });
-
-/**
- * Loads a storage package the way the server does: aws-wire does not depend on the drivers, the CLI does,
- * so resolve them through the CLI's dependencies (with the `@statecraft/source` condition, as vitest does).
- */
-async function loadViaCli<T>(pkg: string, subpath = '.'): Promise<T> {
-  const packageJson = createRequire(join(repoRoot, 'packages/cli/package.json')).resolve(`${pkg}/package.json`);
-  const exportsMap = JSON.parse(readFileSync(packageJson, 'utf8')).exports as Record<string, Record<string, string>>;
-  const entry = exportsMap[subpath]?.['@statecraft/source'];
-  if (!entry) throw new Error(`${pkg} has no ${subpath} source export`);
-  return (await import(pathToFileURL(join(dirname(packageJson), entry)).href)) as T;
-}
 
 // ------------------------------------------------------------------------------------------- servers
 
@@ -311,10 +298,7 @@ function reference(): Promise<HistoryEvent[]> {
 /** One PostgreSQL for every test that needs it (started lazily; `url` undefined, with a reason, when none). */
 let postgres: Promise<{ url: string | undefined; reason?: string; stop(): Promise<void> }> | undefined;
 function sharedPostgres() {
-  postgres ??= loadViaCli<typeof import('@statecraft/storage-postgres/testing')>(
-    '@statecraft/storage-postgres',
-    './testing',
-  ).then(({ startTestPostgres }) => startTestPostgres());
+  postgres ??= import('@statecraft/storage-postgres/testing').then(({ startTestPostgres }) => startTestPostgres());
   return postgres;
 }
 afterAll(async () => {
@@ -374,8 +358,7 @@ async function interruptedRun(storage: string, openStore: () => Promise<StorageD
 
 describe('SWF on statecraft serve: SIGKILL and restart', () => {
   it('SQLite: keeps the pending timer and activities; the timer fires once at start-up; history as uninterrupted', async () => {
-    const { createSqliteDriver } =
-      await loadViaCli<typeof import('@statecraft/storage-sqlite')>('@statecraft/storage-sqlite');
+    const { createSqliteDriver } = await import('@statecraft/storage-sqlite');
     const filename = join(tmp, 'restart.sqlite');
     await interruptedRun(`sqlite:${filename}`, async () => createSqliteDriver({ filename }));
   }, 60_000);
@@ -388,8 +371,7 @@ describe('SWF on statecraft serve: SIGKILL and restart', () => {
       return;
     }
     const url = pg.url;
-    const { createPostgresDriver } =
-      await loadViaCli<typeof import('@statecraft/storage-postgres')>('@statecraft/storage-postgres');
+    const { createPostgresDriver } = await import('@statecraft/storage-postgres');
     await reference();
     await interruptedRun(url, async () => createPostgresDriver({ connectionString: url }));
   }, 60_000);
@@ -587,8 +569,7 @@ describe('SWF on statecraft serve: two nodes on one PostgreSQL', () => {
       }),
     );
     await a.kill('SIGKILL');
-    const { createPostgresDriver } =
-      await loadViaCli<typeof import('@statecraft/storage-postgres')>('@statecraft/storage-postgres');
+    const { createPostgresDriver } = await import('@statecraft/storage-postgres');
     const store = createPostgresDriver({ connectionString: url });
     try {
       let types: string[] = [];
