@@ -508,7 +508,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     lifetime.signal.addEventListener('abort', onClose, { once: true });
     void (async () => {
       while (!stop.signal.aborted) {
-        await pause(leaseMs / 3, stop.signal);
+        if (!(await pause(leaseMs / 3, stop.signal))) return;
         const held = await store.transaction((tx) =>
           tx.renewTask(WORK_QUEUE, item.id, item.claims, clock.now() + leaseMs),
         );
@@ -617,23 +617,22 @@ export function createRunner(deps: RunnerDeps): Runner {
   // ---- start, shared stores ------------------------------------------------------------------------------
 
   /**
-   * Sleeps `ms` on the clock, and at least a little real time too: a scaled clock at scale 0 never sleeps,
-   * and a check loop must not spin.
+   * Sleeps `ms` on the clock; false, at once, under a clock whose sleeps do not wait (a scaled clock at
+   * scale 0), which cannot pace a periodic loop: the loop stops rather than spin.
    */
-  const pause = async (ms: number, signal: AbortSignal) => {
-    await clock.sleepUntil(clock.now() + ms, signal);
-    await new Promise<void>((resolve, reject) => {
-      const h = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, 20);
-      (h as { unref?: () => void }).unref?.();
-      const onAbort = () => {
-        clearTimeout(h);
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+  const pause = async (ms: number, signal: AbortSignal): Promise<boolean> => {
+    const sleep = clock.sleepUntil(clock.now() + ms, signal);
+    let slept = false;
+    sleep.then(
+      () => {
+        slept = true;
+      },
+      () => {},
+    );
+    for (let i = 0; i < 3; i++) await Promise.resolve();
+    if (slept) return false;
+    await sleep;
+    return true;
   };
 
   /** The `Start` input of an execution whose record was written but whose first step never ran. */
@@ -704,7 +703,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     // Lost notifications, leases of nodes that died: look again now and then.
     void (async () => {
       while (!signal.aborted) {
-        await pause(FALLBACK_CHECK_MS, signal);
+        if (!(await pause(FALLBACK_CHECK_MS, signal))) return;
         await drainWork().catch(deps.onError);
         await fireDue().catch(deps.onError);
       }
