@@ -65,6 +65,9 @@ export function createTaskToken(): string {
 
 type InvokeCommand = Extract<Command, { type: 'InvokeTask' }>;
 
+/** On shared stores, records carry a revision, bumped by every step (see `stepIn`). */
+type Revisioned = ExecutionRecord & { readonly rev?: number };
+
 interface TimerPayload {
   readonly executionArn: string;
   readonly timerId: string;
@@ -279,7 +282,18 @@ export function createRunner(deps: RunnerDeps): Runner {
       return undefined;
     }
     const from = rec.snapshot?.nextEventId ?? 1;
-    if (result.events.length > 0) await tx.appendEvents(executionArn, from, result.events);
+    // On a shared store, also append when the step added no event (a heartbeat): the append checks and locks
+    // the stream, and the record's revision, read again under that lock, must still be the one stepped from.
+    // Otherwise a concurrent snapshot-only write on another node would be lost.
+    const guarded = shared && rec.snapshot !== undefined;
+    if (result.events.length > 0 || guarded) await tx.appendEvents(executionArn, from, result.events);
+    const rev = (rec as Revisioned).rev ?? 0;
+    if (guarded) {
+      const again = await tx.get<Revisioned>(C.executions, executionArn);
+      if ((again?.rev ?? 0) !== rev) {
+        throw new ConcurrencyError(executionArn, from, again?.snapshot?.nextEventId ?? from);
+      }
+    }
     const closed = result.snapshot.status !== 'RUNNING';
     const reopened = !closed && rec.status !== 'RUNNING';
     const { stopDate: _stop, ...open } = rec;
@@ -289,6 +303,7 @@ export function createRunner(deps: RunnerDeps): Runner {
       status: result.snapshot.status,
       ...(closed && rec.status === 'RUNNING' ? { stopDate: input.at } : {}),
       ...(reopened ? { redriveCount: rec.redriveCount + 1, redriveDate: input.at } : {}),
+      ...(shared ? { rev: rev + 1 } : {}),
     };
     await tx.put(C.executions, executionArn, next);
     // Map runs of distributed Map states, for DescribeMapRun / ListMapRuns.
