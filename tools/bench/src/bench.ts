@@ -8,13 +8,26 @@
  * `service` (StartExecution through the Step Functions service with the memory store, as an in-process
  * user sees it). Memory: heap after 10,000 finished executions through the service vs after 1,000.
  *
- * Flags: --workload w1 (repeatable), --seconds N per measurement (default 3), --no-memory.
+ * Storage adapters: for memory, SQLite and PostgreSQL (a throwaway server; skipped, saying why, without the
+ * binaries), history events appended per second (the storage benchmark) and w1 executions per second through
+ * the service on that store.
+ *
+ * Flags: --workload w1 (repeatable), --seconds N per measurement (default 3), --no-memory, --no-adapters.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStatecraft } from '@statecraft/aws-wire';
 import { compileMachine, type ExecutionInput, step } from '@statecraft/interpreter';
+import type { StorageDriver } from '@statecraft/storage';
+import { createMemoryDriver } from '@statecraft/storage';
+import { benchmarkStorageDriver } from '@statecraft/storage/bench';
+import { createPostgresDriver } from '@statecraft/storage-postgres';
+import { benchPostgres } from '@statecraft/storage-postgres/bench';
+import { startTestPostgres } from '@statecraft/storage-postgres/testing';
+import { createSqliteDriver } from '@statecraft/storage-sqlite';
+import { benchSqlite } from '@statecraft/storage-sqlite/bench';
 import { StateMachine } from 'aws-local-stepfunctions';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,12 +48,14 @@ function args() {
   const only: string[] = [];
   let seconds = 3;
   let memory = true;
+  let adapters = true;
   for (let i = 0; i < a.length; i++) {
+    if (a[i] === '--no-adapters') adapters = false;
     if (a[i] === '--workload') only.push(a[++i]!);
     else if (a[i] === '--seconds') seconds = Number(a[++i]);
     else if (a[i] === '--no-memory') memory = false;
   }
-  return { only, seconds, memory };
+  return { only, seconds, memory, adapters };
 }
 
 function loadWorkloads(only: string[]): Workload[] {
@@ -133,7 +148,7 @@ async function main() {
     );
     return;
   }
-  const { only, seconds, memory } = args();
+  const { only, seconds, memory, adapters } = args();
   const workloads = loadWorkloads(only);
   const rows: string[][] = [];
   for (const w of workloads) {
@@ -198,6 +213,71 @@ async function main() {
   ];
   printTable(head, rows);
   if (memory) await memoryCheck(workloads[0]);
+  if (adapters) await adapterBench(loadWorkloads(['w1'])[0], seconds);
+}
+
+/** Executions per second of `w` through the Step Functions service on `store`. */
+async function serviceRate(w: Workload, store: StorageDriver, seconds: number): Promise<number> {
+  const sc = createStatecraft({ store });
+  const ctx = { region: 'us-east-1', accountId: '123456789012', requestId: 'bench' };
+  try {
+    await sc.reset();
+    const sm = (await sc.sfn.operations.CreateStateMachine!(
+      { name: `adapter-${w.id}`, definition: w.definition, roleArn: 'arn:aws:iam::123456789012:role/bench' },
+      ctx,
+    )) as { stateMachineArn: string };
+    const input = JSON.stringify(w.input);
+    return await measure(seconds, async () => {
+      const { executionArn } = (await sc.sfn.operations.StartExecution!(
+        { stateMachineArn: sm.stateMachineArn, input },
+        ctx,
+      )) as { executionArn: string };
+      for (;;) {
+        const d = (await sc.sfn.operations.DescribeExecution!({ executionArn }, ctx)) as { status: string };
+        if (d.status !== 'RUNNING') return;
+        await new Promise((r) => setImmediate(r));
+      }
+    });
+  } finally {
+    await sc.close();
+  }
+}
+
+async function adapterBench(w: Workload | undefined, seconds: number) {
+  if (!w) return;
+  const rows: string[][] = [];
+  const fmt = (x: number) => x.toFixed(0);
+  const memEvents = await benchmarkStorageDriver(createMemoryDriver());
+  rows.push(['memory', fmt(memEvents.eventsPerSecond), fmt(await serviceRate(w, createMemoryDriver(), seconds))]);
+
+  const dir = mkdtempSync(join(tmpdir(), 'statecraft-bench-'));
+  try {
+    const sqliteEvents = await benchSqlite();
+    const sqliteRate = await serviceRate(w, createSqliteDriver({ filename: join(dir, 'service.sqlite') }), seconds);
+    rows.push(['sqlite (file, WAL, synchronous=NORMAL)', fmt(sqliteEvents.eventsPerSecond), fmt(sqliteRate)]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const pgEvents = await benchPostgres();
+  if (pgEvents.skipped !== undefined) rows.push(['postgres', `skipped: ${pgEvents.skipped}`, '-']);
+  else {
+    const server = await startTestPostgres();
+    try {
+      const rate = server.url
+        ? await serviceRate(
+            w,
+            createPostgresDriver({ connectionString: server.url, schema: 'statecraft_bench_service' }),
+            seconds,
+          )
+        : Number.NaN;
+      rows.push(['postgres (throwaway local server)', fmt(pgEvents.eventsPerSecond), fmt(rate)]);
+    } finally {
+      await server.stop();
+    }
+  }
+  console.log('');
+  printTable(['storage adapter', 'history events appended/s', `${w.id} executions/s through the service`], rows);
 }
 
 const RETAINED = 1_000;
