@@ -140,6 +140,40 @@ describe('Step Functions durability over one store', () => {
     expect(await eventTypes(store, arn)).toEqual(await eventTypes(store, executionArn));
   });
 
+  it('on a shared store, another node runs the first step of an execution whose node died after recording it', async () => {
+    const store = durableStore(true);
+    const clock = new ManualClock({ start: Date.UTC(2026, 0, 1) });
+    const a = service(store, clock);
+    const sm = await machine(a, 'p2', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+    const { executionArn } = await call(a, 'StartExecution', { stateMachineArn: sm, name: 'e' });
+    // Normally the first step takes its start item with it.
+    expect(await store.transaction((tx) => tx.countTasks(WORK_QUEUE))).toBe(0);
+    const rec = (await store.transaction((tx) => tx.get<ExecutionRecord>(C.executions, executionArn)))!;
+    // Node B is up before the orphan exists: no restart will find it, only B's periodic check.
+    service(store, clock);
+    await until(async () => clock.pending >= 2);
+    // Node A writes a record and its start item (what StartExecution commits first), then dies.
+    const arn = executionArn.replace(/:e$/, ':orphan');
+    const { snapshot: _s, stopDate: _d, ...bare } = rec;
+    await store.transaction(async (tx) => {
+      await tx.put<ExecutionRecord>(C.executions, arn, { ...bare, arn, name: 'orphan', status: 'RUNNING' });
+      await tx.enqueueTask(WORK_QUEUE, {
+        id: `start:${arn}`,
+        payload: { kind: 'start', executionArn: arn },
+        availableAt: clock.now() + 10_000,
+      });
+    });
+    await a.close();
+    clock.advance(5_000); // B's check: the item is not due yet (A may still be about to take it)
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await status(store, arn)).toBe('RUNNING');
+    expect(await eventTypes(store, arn)).toEqual([]);
+    clock.advance(10_000);
+    await until(async () => (await status(store, arn)) === 'SUCCEEDED');
+    expect(await eventTypes(store, arn)).toEqual(await eventTypes(store, executionArn));
+    expect(await store.transaction((tx) => tx.countTasks(WORK_QUEUE))).toBe(0);
+  });
+
   it('restart: invokes again a task the old instance had claimed, and feeds its outcome once', async () => {
     const store = durableStore();
     const clock = new ManualClock({ start: Date.UTC(2026, 0, 1) });

@@ -202,6 +202,7 @@ export function executionOperations(ctx: SfnContext): Record<string, Operation> 
         ...(hash >= 0 ? { testCase: rawArn.slice(hash + 1) } : {}),
       };
       await tx.put(C.executions, arn, rec);
+      await runner.guardStart(tx, arn, now);
       return { created: rec, isNew: true };
     });
     if (isNew) {

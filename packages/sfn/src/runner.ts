@@ -83,7 +83,9 @@ type WorkPayload =
       /** `.waitForTaskToken`: the token, already recorded. */
       readonly token?: string;
     }
-  | { readonly kind: 'continue'; readonly executionArn: string };
+  | { readonly kind: 'continue'; readonly executionArn: string }
+  /** A new execution's first step, should the node that answered StartExecution die before taking it. */
+  | { readonly kind: 'start'; readonly executionArn: string };
 
 /** How long a node holds a work item on a shared store before others may take it over; renewed while working. */
 const SHARED_LEASE_MS = 15_000;
@@ -96,6 +98,16 @@ const FALLBACK_CHECK_MS = 5_000;
 const TIMER_BATCH = 100;
 const WORK_BATCH = 50;
 const MAX_CONFLICT_RETRIES = 20;
+/**
+ * On shared stores, how long a new execution's start item waits before another node may run the first step
+ * in place of the node that answered StartExecution (which normally takes it at once and removes the item).
+ */
+const START_TAKEOVER_MS = 10_000;
+
+/** The work item id of an execution's first step. */
+function startWorkId(executionArn: string): string {
+  return `start:${executionArn}`;
+}
 
 /** @internal */
 export interface RunnerDeps {
@@ -145,6 +157,11 @@ export interface Runner {
    */
   transact<T>(work: (tx: StorageTx, stepIn: StepIn) => Promise<T>): Promise<T>;
   machineFor(definition: string): Machine;
+  /**
+   * Inside the transaction that writes a new execution's record: on shared stores, queues its first step for
+   * another node to take over should this node die before taking it (the first step removes the item).
+   */
+  guardStart(tx: StorageTx, executionArn: string, now: number): Promise<void>;
   /**
    * Picks up what the store holds (durable stores): executions that never took their first step, work items
    * whose holder is gone, timers; on shared stores, listens to other nodes and checks periodically.
@@ -269,8 +286,9 @@ export function createRunner(deps: RunnerDeps): Runner {
     const rec = await tx.get<ExecutionRecord>(C.executions, executionArn);
     if (!rec) return undefined;
     if (options.before && !(await options.before(tx, rec))) return undefined;
-    // The first step runs once: recovery and StartExecution may race for it.
+    // The first step runs once: recovery, another node and StartExecution may race for it.
     if (input.type === 'Start' && rec.snapshot) return undefined;
+    if (input.type === 'Start' && shared) await tx.removeTask(WORK_QUEUE, startWorkId(executionArn));
     if (rec.snapshot && rec.snapshot.status !== 'RUNNING' && !options.reopen) return undefined;
     const machine = machineFor(rec.definition);
     let result: Awaited<ReturnType<typeof step>>;
@@ -506,6 +524,13 @@ export function createRunner(deps: RunnerDeps): Runner {
 
   const process = async (item: ClaimedTask<WorkPayload>) => {
     const p = item.payload;
+    if (p.kind === 'start') {
+      const rec = await store.transaction((tx) => tx.get<ExecutionRecord>(C.executions, p.executionArn));
+      if (rec && !rec.snapshot && rec.status === 'RUNNING') {
+        await feed(p.executionArn, startInputOf(rec), { before: completing(item) });
+      } else await complete(item);
+      return;
+    }
     if (p.kind === 'continue') {
       // Yield to the event loop between budget-sized steps of a long execution.
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -743,10 +768,20 @@ export function createRunner(deps: RunnerDeps): Runner {
     return started;
   };
 
+  const guardStart = async (tx: StorageTx, executionArn: string, now: number) => {
+    if (!shared) return; // a solo store's start-up recovery finds executions that never took their first step
+    await tx.enqueueTask<WorkPayload>(WORK_QUEUE, {
+      id: startWorkId(executionArn),
+      payload: { kind: 'start', executionArn },
+      availableAt: now + START_TAKEOVER_MS,
+    });
+  };
+
   return {
     feed,
     transact,
     machineFor,
+    guardStart,
     start,
     clear() {
       generation++;
