@@ -303,11 +303,9 @@ describe.each(targets)('nested executions and mocks ($name)', (target) => {
       expect(JSON.parse(done.output!)).toEqual(['first', 'skipped', 'third']);
     });
 
-    // BUG (packages/sfn, runner.ts scheduleInvoke): activity tasks are queued for workers before any invoker
-    // is consulted, so the mock invoker's "Activity state cannot be mocked" answer (Step Functions Local's
-    // States.Runtime, MOCKING.md §4) never runs: a mocked activity state waits for a worker instead (here
-    // until its TimeoutSeconds). Remove `.fails` when the runner asks the mock invoker first.
-    it.fails('fails a mocked activity state with States.Runtime, as Step Functions Local does', async () => {
+    // Step Functions Local refuses to mock activity states (States.Runtime, MOCKING.md §4); a worker must
+    // never be handed the task.
+    it('fails a mocked activity state with States.Runtime, as Step Functions Local does', async () => {
       const { activityArn } = await sfn.send(new CreateActivityCommand({ name: `mocked-activity-${++n}` }));
       const sm = await machine(
         { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 5, End: true } } },

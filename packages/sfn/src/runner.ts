@@ -239,6 +239,29 @@ export function createRunner(deps: RunnerDeps): Runner {
   };
 
   /** Writes what an InvokeTask needs: its token and activity task, or a work item for an invoker. */
+  /** The call an invoker sees for a Task command. */
+  const taskCallOf = (
+    executionArn: string,
+    cmd: InvokeCommand,
+    stateMachineArn: string,
+    testCase: string | undefined,
+    token: string | undefined,
+  ): TaskCall => {
+    const parsed = /^arn:[^:]+:states:([^:]+):(\d{12}):/.exec(executionArn);
+    return {
+      resource: cmd.resource,
+      parameters: cmd.parameters,
+      executionArn,
+      stateMachineArn,
+      stateName: cmd.stateName,
+      region: parsed?.[1] ?? deps.region,
+      accountId: parsed?.[2] ?? deps.accountId,
+      attempt: cmd.attempt,
+      ...(testCase !== undefined ? { testCase } : {}),
+      ...(token !== undefined ? { taskToken: token } : {}),
+    };
+  };
+
   const scheduleInvoke = async (tx: StorageTx, fx: Effects, rec: ExecutionRecord, cmd: InvokeCommand, at: number) => {
     const executionArn = rec.arn;
     const callback = cmd.resource.endsWith('.waitForTaskToken');
@@ -257,7 +280,14 @@ export function createRunner(deps: RunnerDeps): Runner {
         ...(cmd.timeoutSeconds !== undefined ? { timeoutSeconds: cmd.timeoutSeconds } : {}),
       };
       await tx.put(C.tokens, token, tokenRec);
-      if (activity) {
+      // Under a mock test case, an invoker that claims the activity state (the mock configuration, which
+      // refuses to mock activities as Step Functions Local does) answers instead of a worker.
+      const mocked =
+        activity &&
+        rec.testCase !== undefined &&
+        deps.invokers.find(cmd.resource, taskCallOf(executionArn, cmd, rec.stateMachineArn, rec.testCase, token)) !==
+          undefined;
+      if (activity && !mocked) {
         await tx.enqueueTask(activityQueue(cmd.resource), { id: token, payload: token, availableAt: 0 });
         if (notifies) await tx.notify(activityChannel(cmd.resource));
         fx.activities.push(cmd.resource);
@@ -571,20 +601,8 @@ export function createRunner(deps: RunnerDeps): Runner {
       await complete(item);
       return;
     }
-    const parsed = /^arn:[^:]+:states:([^:]+):(\d{12}):/.exec(executionArn);
     const callback = cmd.resource.endsWith('.waitForTaskToken');
-    const call: TaskCall = {
-      resource: cmd.resource,
-      parameters: cmd.parameters,
-      executionArn,
-      stateMachineArn: p.stateMachineArn,
-      stateName: cmd.stateName,
-      region: parsed?.[1] ?? deps.region,
-      accountId: parsed?.[2] ?? deps.accountId,
-      attempt: cmd.attempt,
-      ...(p.testCase !== undefined ? { testCase: p.testCase } : {}),
-      ...(token !== undefined ? { taskToken: token } : {}),
-    };
+    const call = taskCallOf(executionArn, cmd, p.stateMachineArn, p.testCase, token);
     const invoker = deps.invokers.find(cmd.resource, call);
     // No service to call for a callback task: the token is all there is; SendTask* answers it.
     if (callback && !invoker) {
