@@ -1,6 +1,6 @@
 /**
  * One call that builds every integration invoker, in precedence order: mocks, then Lambda, nested
- * executions, and forwarded services (whose catch-all names the missing configuration).
+ * executions, S3, and forwarded services (whose catch-all names the missing configuration).
  */
 import type { TaskInvoker } from '@statecraft/engine';
 import {
@@ -22,6 +22,7 @@ import {
   type MockConfig,
 } from './mock-config.js';
 import { createNestedExecutionInvoker, type NestedExecutions } from './nested-executions.js';
+import { createS3Invoker } from './s3.js';
 import { createServiceInvoker } from './services.js';
 
 /** The integration settings of a Statecraft instance (the same names as `StatecraftOptions`). @public */
@@ -30,7 +31,10 @@ export interface IntegrationOptions {
   readonly functions?: Readonly<Record<string, LambdaFunction>>;
   /** An HTTP Lambda endpoint (Step Functions Local's `LAMBDA_ENDPOINT`), for functions not in `functions`. */
   readonly lambdaEndpoint?: string;
-  /** Endpoints of other services by name (`sqs`, `sns`, `dynamodb`, `events`, …). */
+  /**
+   * Endpoints of other services by name (`sqs`, `sns`, `dynamodb`, `events`, …, and `s3` for an S3-compatible
+   * endpoint reached path-style: Map's ItemReader/ResultWriter and `aws-sdk:s3:getObject|listObjectsV2|putObject`).
+   */
   readonly serviceEndpoints?: Readonly<Record<string, string>>;
   /** A Step Functions Local mock configuration, as an object or the file's JSON text. */
   readonly mockConfig?: MockConfig | string;
@@ -42,7 +46,7 @@ export interface IntegrationOptions {
 export interface Integrations {
   /** The mock-configuration invoker: register it first, so mocked states never reach a real integration. */
   readonly mockInvoker: TaskInvoker | undefined;
-  /** Lambda, nested executions and forwarded services, in this order (the last one is a catch-all). */
+  /** Lambda, nested executions, S3 (with an `s3` endpoint) and forwarded services, in this order (the last one is a catch-all). */
   readonly invokers: readonly TaskInvoker[];
   /** The mock configuration, when one was given and loaded. */
   readonly mocks: LoadedMockConfig | undefined;
@@ -96,6 +100,15 @@ export function createIntegrationInvokers(
         };
   invokers.push(createLambdaInvoker({ backend, declineCallbacks: backends.length === 0 }));
   if (options.nested) invokers.push(createNestedExecutionInvoker({ executions: options.nested }));
+  const s3Endpoint = Object.entries(options.serviceEndpoints ?? {}).find(([k]) => k.toLowerCase() === 's3')?.[1];
+  if (s3Endpoint) {
+    invokers.push(
+      createS3Invoker({
+        endpoint: s3Endpoint,
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+      }),
+    );
+  }
   invokers.push(
     createServiceInvoker({
       ...(options.serviceEndpoints ? { endpoints: options.serviceEndpoints } : {}),

@@ -26,6 +26,11 @@ describe('integrationOptionsFromEnv', () => {
     });
   });
 
+  it('reads S3_ENDPOINT (a Statecraft addition) as serviceEndpoints.s3', async () => {
+    const opts = await integrationOptionsFromEnv({ S3_ENDPOINT: 'http://127.0.0.1:9000' });
+    expect(opts).toEqual({ serviceEndpoints: { s3: 'http://127.0.0.1:9000' } });
+  });
+
   it('reports a broken mock file with its path and pointer, and serves without mocks', async () => {
     const problems: string[] = [];
     const opts = await integrationOptionsFromEnv(

@@ -23,7 +23,8 @@ export interface IntegrationEnvOptions {
 /**
  * Reads `LAMBDA_ENDPOINT`, the service `*_ENDPOINT` variables (`SQS_ENDPOINT`, `SNS_ENDPOINT`,
  * `DYNAMODB_ENDPOINT`, `EVENTBRIDGE_ENDPOINT`, `STEP_FUNCTIONS_ENDPOINT`, `ECS_ENDPOINT`, `GLUE_ENDPOINT`,
- * `SAGE_MAKER_ENDPOINT`, `BATCH_ENDPOINT`), `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN`
+ * `SAGE_MAKER_ENDPOINT`, `BATCH_ENDPOINT`, and `S3_ENDPOINT` — a Statecraft addition, as Step Functions Local
+ * has no S3 setting), `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN`
  * for forwarded calls, and `SFN_MOCK_CONFIG` (a path; read once, here). A mock file that does not load is
  * reported with its path, JSON pointer and reason, and left out: the emulator serves without mocks.
  * @public

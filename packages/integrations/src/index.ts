@@ -48,5 +48,7 @@ export {
   createNestedExecutionInvoker,
   NestedExecutionError,
 } from './nested-executions.js';
+export type { S3InvokerOptions } from './s3.js';
+export { createS3Invoker, S3_ACTIONS } from './s3.js';
 export type { ServiceInvokerOptions } from './services.js';
 export { createServiceInvoker, SERVICE_ENDPOINT_ENV } from './services.js';

@@ -223,7 +223,8 @@ export function createMockInvoker(mocks: LoadedMockConfig): TaskInvoker {
         );
       }
       if (hit.kind !== 'step') return failed('States.Runtime', 'The state is not mocked.');
-      const pattern = parseServiceResource(call.resource)?.pattern ?? 'request-response';
+      const resource = parseServiceResource(call.resource);
+      const pattern = resource?.pattern ?? 'request-response';
       // `.sync` and `.waitForTaskToken`: the mock is the final outcome; the submission has no mocked response.
       const submitted = pattern === 'request-response' ? {} : { submitted: {} };
       if ('Throw' in hit.step) {
@@ -240,6 +241,17 @@ export function createMockInvoker(mocks: LoadedMockConfig): TaskInvoker {
         'Payload' in ret
       ) {
         return { type: 'succeeded', output: (ret as { Payload: unknown }).Payload };
+      }
+      // Map's ItemReader reads `arn:aws:states:::s3:getObject` as the object's body, a string: a mocked body
+      // written as JSON (the array a JSON reader would find) is that JSON's text.
+      if (
+        resource &&
+        !resource.sdk &&
+        resource.service === 's3' &&
+        resource.action === 'getObject' &&
+        typeof ret !== 'string'
+      ) {
+        return { type: 'succeeded', output: JSON.stringify(ret ?? null) };
       }
       return { type: 'succeeded', output: ret, ...submitted };
     },

@@ -4,8 +4,9 @@
  * Local's `SQS_ENDPOINT`, `SNS_ENDPOINT`, `DYNAMODB_ENDPOINT`, `EVENTBRIDGE_ENDPOINT`, …).
  *
  * Deliberately small: the awsJson (1.0/1.1) and awsQuery protocols, which cover SQS, SNS, DynamoDB,
- * EventBridge, Step Functions, ECS, Glue and SageMaker. REST protocols (S3, Lambda's aws-sdk form, Batch, …)
- * fail with a clear message. With no endpoint configured the task fails naming the missing setting.
+ * EventBridge, Step Functions, ECS, Glue and SageMaker. S3 has its own REST client (`s3.ts`); other REST
+ * protocols (Batch, …) fail with a clear message. With no endpoint configured the task fails naming the
+ * missing setting.
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
  */
@@ -22,6 +23,7 @@ import {
 } from './aws-shapes.js';
 import { byteLength } from './json-text.js';
 import type { EndpointCredentials } from './lambda.js';
+import { S3_ACTIONS } from './s3.js';
 import { signRequest } from './sigv4.js';
 
 interface ServiceSpec {
@@ -135,7 +137,8 @@ const SERVICES: Readonly<Record<string, ServiceSpec>> = {
 const ALIASES: Readonly<Record<string, string>> = { eventbridge: 'events', states: 'sfn', stepfunctions: 'sfn' };
 
 /**
- * Step Functions Local's endpoint variables and the `serviceEndpoints` key each sets.
+ * Step Functions Local's endpoint variables and the `serviceEndpoints` key each sets, plus `S3_ENDPOINT`
+ * (a Statecraft addition).
  * @public
  */
 export const SERVICE_ENDPOINT_ENV: Readonly<Record<string, string>> = {
@@ -148,6 +151,8 @@ export const SERVICE_ENDPOINT_ENV: Readonly<Record<string, string>> = {
   GLUE_ENDPOINT: 'glue',
   SAGE_MAKER_ENDPOINT: 'sagemaker',
   BATCH_ENDPOINT: 'batch',
+  /** A Statecraft addition (Step Functions Local has no S3 setting): an S3-compatible endpoint, path-style. */
+  S3_ENDPOINT: 's3',
 };
 
 const serviceKey = (service: string) => ALIASES[service.toLowerCase()] ?? service.toLowerCase();
@@ -283,6 +288,17 @@ export function createServiceInvoker(options: ServiceInvokerOptions = {}): TaskI
       const spec = SERVICES[key];
       const endpoint = endpoints[key];
       const envName = spec?.env ?? `${key.toUpperCase()}_ENDPOINT`;
+      if (key === 's3') {
+        // S3 is REST: createS3Invoker (registered ahead of this one when an endpoint is set) answers the
+        // actions it speaks; here only the missing endpoint or an unsupported action is left to explain.
+        return failed(
+          'States.Runtime',
+          endpoint === undefined
+            ? `[statecraft] No endpoint is configured for the 's3' integration of Task state '${call.stateName}' (${call.resource}). ` +
+                `Set S3_ENDPOINT (a Statecraft addition: Step Functions Local has no S3 setting) or createStatecraft({ serviceEndpoints: { s3: 'http://…' } }) to reach an S3-compatible endpoint path-style, or mock the state with a Step Functions Local mock configuration (SFN_MOCK_CONFIG and a '#<TestCase>' suffix on the state machine ARN).`
+            : `[statecraft] The S3 integration '${r.action}'${r.pattern === 'request-response' ? '' : ` with '.${r.pattern}'`} of Task state '${call.stateName}' is not supported: Statecraft's S3 client speaks ${S3_ACTIONS.join(', ')} (request-response). Mock the state with a mock configuration instead.`,
+        );
+      }
       if (!spec) {
         return failed(
           'States.Runtime',
