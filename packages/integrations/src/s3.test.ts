@@ -116,6 +116,13 @@ describe('S3 invoker', () => {
     expect(lastRequest().signatureValid).toBe(false);
   });
 
+  it('signs with the wall clock, not the emulator clock (servers check the time)', async () => {
+    const virtual = { signal: ctx.signal, now: () => Date.UTC(2001, 0, 1) };
+    await invoker().invoke(call('arn:aws:states:::s3:getObject', { Bucket: 'data', Key: 'items.csv' }), virtual);
+    const amzDate = String(lastRequest().headers['x-amz-date']);
+    expect(amzDate.slice(0, 4)).toBe(String(new Date().getUTCFullYear()));
+  });
+
   it('getObject passes VersionId as versionId', async () => {
     await invoker().invoke(
       call('arn:aws:states:::s3:getObject', { Bucket: 'data', Key: 'items.csv', VersionId: 'v 1' }),

@@ -36,6 +36,11 @@ export interface S3InvokerOptions {
   /** Credentials for SigV4 (default `test`/`test`). */
   readonly credentials?: EndpointCredentials;
   readonly fetch?: typeof fetch;
+  /**
+   * The time requests are signed with (default: the wall clock, not the emulator's clock — S3-compatible
+   * servers such as MinIO refuse a signature more than 15 minutes off their own time).
+   */
+  readonly now?: () => number;
   /** Safety limit on ListObjectsV2 pages followed for one `s3:listObjectsV2` task (default 100,000). */
   readonly maxListPages?: number;
 }
@@ -417,6 +422,7 @@ const PUT_HEADERS: Readonly<Record<string, string>> = {
 export function createS3Invoker(options: S3InvokerOptions): TaskInvoker {
   const client = createS3Client(options);
   const maxPages = options.maxListPages ?? 100_000;
+  const now = options.now ?? (() => Date.now());
   return {
     name: 's3',
     matches(resource) {
@@ -431,7 +437,7 @@ export function createS3Invoker(options: S3InvokerOptions): TaskInvoker {
     async invoke(call: TaskCall, ctx: InvokeContext): Promise<IntegrationOutcome> {
       const r = parseServiceResource(call.resource)!;
       const params = isRecord(call.parameters) ? call.parameters : {};
-      const rc: RequestContext = { region: call.region, now: ctx.now(), signal: ctx.signal };
+      const rc: RequestContext = { region: call.region, now: now(), signal: ctx.signal };
       try {
         switch (r.action) {
           case 'getObject': {
