@@ -129,6 +129,30 @@ export interface CState {
     readonly batchInput?: PathTemplate | JsonataTemplate;
   };
   readonly label?: string;
+  readonly itemReader?: ItemReaderSpec;
+  readonly resultWriter?: ResultWriterSpec;
+}
+
+/** A Map state's `ItemReader`, compiled. @internal */
+export interface ItemReaderSpec {
+  /** `arn:aws:states:::s3:getObject` or `arn:aws:states:::s3:listObjectsV2`, as written. */
+  readonly resource: string;
+  /** `Parameters` (JSONPath) or `Arguments` (JSONata). */
+  readonly parameters?: PathTemplate | JsonataTemplate;
+  readonly inputType?: string;
+  readonly csvHeaderLocation?: string;
+  readonly csvHeaders?: readonly string[];
+  readonly csvDelimiter?: string;
+  readonly maxItems?: Dyn;
+}
+
+/** A Map state's `ResultWriter`, compiled. @internal */
+export interface ResultWriterSpec {
+  /** `arn:aws:states:::s3:putObject`; absent with only a `WriterConfig` (results stay in the state output). */
+  readonly resource?: string;
+  readonly parameters?: PathTemplate | JsonataTemplate;
+  readonly outputType?: 'JSON' | 'JSONL';
+  readonly transformation?: 'NONE' | 'FLATTEN' | 'COMPACT';
 }
 
 /** A set of states with its own StartAt (top level, a Parallel branch, a Map processor). @internal */
@@ -400,10 +424,46 @@ function compileState(name: string, raw: Raw, jsonataDefault: boolean, scopes: M
         };
       }
       s.label = typeof raw.Label === 'string' ? raw.Label : undefined;
+      if (raw.ItemReader && typeof raw.ItemReader === 'object')
+        s.itemReader = compileItemReader(raw.ItemReader as Raw, jsonata);
+      if (raw.ResultWriter && typeof raw.ResultWriter === 'object')
+        s.resultWriter = compileResultWriter(raw.ResultWriter as Raw, jsonata);
       break;
     }
     default:
       break;
   }
   return s as unknown as CState;
+}
+
+/** The request of an ItemReader/ResultWriter: `Parameters` (JSONPath) or `Arguments` (JSONata). */
+function s3Request(raw: Raw, jsonata: boolean): PathTemplate | JsonataTemplate | undefined {
+  if (jsonata) return 'Arguments' in raw ? compileJsonataTemplate(raw.Arguments, 'Arguments') : undefined;
+  return 'Parameters' in raw ? compilePathTemplate(raw.Parameters) : undefined;
+}
+
+function compileItemReader(raw: Raw, jsonata: boolean): ItemReaderSpec {
+  const cfg = (raw.ReaderConfig && typeof raw.ReaderConfig === 'object' ? raw.ReaderConfig : {}) as Raw;
+  const spec: Record<string, unknown> = { resource: String(raw.Resource ?? '') };
+  const parameters = s3Request(raw, jsonata);
+  if (parameters) spec.parameters = parameters;
+  if (typeof cfg.InputType === 'string') spec.inputType = cfg.InputType;
+  if (typeof cfg.CSVHeaderLocation === 'string') spec.csvHeaderLocation = cfg.CSVHeaderLocation;
+  if (Array.isArray(cfg.CSVHeaders)) spec.csvHeaders = cfg.CSVHeaders.map(String);
+  if (typeof cfg.CSVDelimiter === 'string') spec.csvDelimiter = cfg.CSVDelimiter;
+  const maxItems = dyn(cfg, 'MaxItems', jsonata);
+  if (maxItems) spec.maxItems = maxItems;
+  return spec as unknown as ItemReaderSpec;
+}
+
+function compileResultWriter(raw: Raw, jsonata: boolean): ResultWriterSpec {
+  const cfg = (raw.WriterConfig && typeof raw.WriterConfig === 'object' ? raw.WriterConfig : {}) as Raw;
+  const spec: Record<string, unknown> = {};
+  if (typeof raw.Resource === 'string') spec.resource = raw.Resource;
+  const parameters = s3Request(raw, jsonata);
+  if (parameters) spec.parameters = parameters;
+  if (cfg.OutputType === 'JSON' || cfg.OutputType === 'JSONL') spec.outputType = cfg.OutputType;
+  if (cfg.Transformation === 'NONE' || cfg.Transformation === 'FLATTEN' || cfg.Transformation === 'COMPACT')
+    spec.transformation = cfg.Transformation;
+  return spec as unknown as ResultWriterSpec;
 }

@@ -14,6 +14,33 @@ export interface TaskRecord {
   timeoutTimer?: string;
   heartbeatTimer?: string;
   heartbeatSeconds?: number;
+  /** A Map state's S3 call: reading its items (`ItemReader`) or writing its results (`ResultWriter`). */
+  readonly io?: 'reader' | 'writer';
+}
+
+/** A Map state reading its items through its ItemReader. @internal */
+export interface ReaderProgress {
+  /** The `MapStateStarted` event. */
+  readonly started: number;
+  readonly toleratedCount?: number;
+  readonly toleratedPercentage?: number;
+  /** Distributed: the Map Run (index in `mapRuns`), its ARN and its `MapRunStarted` event. */
+  readonly mapRun?: number;
+  readonly mapRunArn?: string;
+  readonly runStarted?: number;
+  /** Items to read at most (MaxItems). */
+  readonly limit: number;
+}
+
+/** A Map state writing its results through its ResultWriter, one `s3:putObject` at a time. @internal */
+export interface WriterProgress {
+  /** The `s3:putObject` requests still to make. */
+  readonly puts: readonly { readonly Bucket: string; readonly Key: string; readonly Body: string }[];
+  /** The Map's result once every object is written. */
+  readonly result: unknown;
+  /** The event `MapStateSucceeded`/`MapRunSucceeded` follows. */
+  readonly prev: number;
+  readonly count: number;
 }
 
 /** Children of a Parallel or Map state waiting in its thread. @internal */
@@ -77,6 +104,10 @@ export interface Thread {
   item?: { Index: number; Value: unknown };
   /** Parallel/Map being redriven: the frame of the unsuccessful attempt (finished children are kept). */
   redo?: Frame;
+  /** Map reading its items (ItemReader). */
+  reader?: ReaderProgress;
+  /** Map writing its results (ResultWriter). */
+  writer?: WriterProgress;
 }
 
 /** A Map Run record (distributed Map), readable with {@link readMapRuns}. @public */

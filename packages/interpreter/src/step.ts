@@ -7,6 +7,7 @@ import type { HistoryEvent } from '@statecraft/history';
 import type { AssignSpec, Catcher, CState, Dyn, Machine, Scope } from './compile.js';
 import type { JsonataEnv } from './data-flow/jsonata.js';
 import { wrongTypeCause } from './data-flow/jsonata.js';
+import type { JsonataTemplate, PathTemplate } from './data-flow/template.js';
 import {
   applyPath,
   applyResultPath,
@@ -17,8 +18,17 @@ import {
 import { isoTime, parseTimestamp } from './data-flow/timestamp.js';
 import { causePrefix, ERR, queryError, runtime, StateFailure } from './errors/state-errors.js';
 import { nextRandom, tokenFrom, uuidFrom } from './random.js';
-import type { Frame, MapRunRecord, Snapshot, TaskRecord, Thread } from './state.js';
+import type { Frame, MapRunRecord, ReaderProgress, Snapshot, TaskRecord, Thread } from './state.js';
 import { evalRule } from './states/choice.js';
+import {
+  type ChildMeta,
+  type ChildResult,
+  readerLimit,
+  readItems,
+  transformResults,
+  utf8Length,
+  writePlan,
+} from './states/map-io.js';
 import type { Command, ExecutionInput, ExecutionSnapshot, StepOptions, StepResult } from './types.js';
 
 const NOT_TRUNCATED = { truncated: false } as const;
@@ -43,6 +53,8 @@ const NO_DETAILS = new Set([
 const HISTORY_LIMIT = 25000;
 /** AWS's payload limit: 256 KiB of UTF-8. */
 export const PAYLOAD_LIMIT = 262144;
+/** Texts up to this many UTF-16 units are within {@link PAYLOAD_LIMIT} bytes (≤ 3 bytes a unit): no count needed. */
+const PAYLOAD_CHARS = PAYLOAD_LIMIT / 3;
 
 /** @public */
 export async function step(
@@ -315,6 +327,8 @@ export class Run {
     t.eff = undefined;
     t.retryCounts = undefined;
     t.inputText = undefined;
+    t.reader = undefined;
+    t.writer = undefined;
     if (t.frame) {
       t.redo = t.frame;
       t.frame = undefined;
@@ -518,10 +532,7 @@ export class Run {
     const eff = st.parameters ? evalPathTemplate(st.parameters, this.pathEnv(t, st, selected)) : selected;
     const result = st.hasResult ? st.result : eff;
     if (st.hasResult && jsonSize(result) > PAYLOAD_LIMIT) {
-      throw new StateFailure(
-        ERR.DataLimitExceeded,
-        `The state/task '${st.name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
-      );
+      throw new StateFailure(ERR.DataLimitExceeded, dataLimitCause(st.name));
     }
     const assigned = await this.evalAssign(t, st, st.assign, result, {});
     const merged = this.mergeResult(t, st, result);
@@ -735,6 +746,11 @@ export class Run {
     outputText?: string,
   ): void {
     const text = outputText ?? JSON.stringify(output);
+    if (text !== undefined && text.length > PAYLOAD_CHARS && utf8Length(text) > PAYLOAD_LIMIT) {
+      // AWS: a state output over 256 KiB fails the state (States.DataLimitExceeded, which States.ALL does
+      // not match). Cause as for a Pass state's Result (ASL.md §16); for other states *(unverified)*.
+      throw new StateFailure(ERR.DataLimitExceeded, dataLimitCause(st.name));
+    }
     if (typeof output === 'object' && output !== null && text !== undefined) this.texts.set(output, text);
     const details: Record<string, unknown> = { name: st.name, output: text, outputDetails: NOT_TRUNCATED };
     if (assigned) {
@@ -1111,10 +1127,18 @@ export class Run {
     const task: TaskRecord = { id: taskId, started: false, submitted: false };
     if (eff.token !== undefined) (task as { token?: string }).token = eff.token;
     if (eff.heartbeat !== undefined) task.heartbeatSeconds = eff.heartbeat;
+    const paramsText = JSON.stringify(eff.params);
+    if (paramsText !== undefined && paramsText.length > PAYLOAD_CHARS && utf8Length(paramsText) > PAYLOAD_LIMIT) {
+      // AWS: "after Parameters processing, the input of a state is larger than the payload size quota"
+      // fails with States.DataLimitExceeded; cause text *(unverified)*.
+      throw new StateFailure(
+        ERR.DataLimitExceeded,
+        `The state/task '${st.name}' has an input with a size exceeding the maximum number of bytes service limit.`,
+      );
+    }
     t.task = task;
     t.phase = 'task';
     this.s.tasks[taskId] = t.id;
-    const paramsText = JSON.stringify(eff.params);
     if (ri.kind === 'service') {
       const d: Record<string, unknown> = {
         resourceType: ri.resourceType,
@@ -1206,6 +1230,7 @@ export class Run {
     const found = this.taskOf(taskId);
     if (!found) return;
     const [t, task, st] = found;
+    if (task.io) return;
     this.ensureStarted(t, task, st);
     if (task.submitted) return;
     task.submitted = true;
@@ -1230,6 +1255,7 @@ export class Run {
     const found = this.taskOf(taskId);
     if (!found) return;
     const [t, task, st] = found;
+    if (task.io) return this.ioSucceeded(t, task, st, outputText);
     const ri = st.resourceInfo!;
     this.ensureStarted(t, task, st);
     if ((ri.sync || ri.callback) && !task.submitted) this.taskSubmitted(taskId, '{}');
@@ -1250,13 +1276,7 @@ export class Run {
       d.outputDetails = { truncated: true };
       t.last = this.emit(name, t.last, d);
       const who = ri.kind === 'lambda' ? ri.resource : ri.kind === 'service' ? ri.resourceType : st.name;
-      await this.stateError(
-        t,
-        st,
-        ERR.DataLimitExceeded,
-        `The state/task '${who}' returned a result with a size exceeding the maximum number of bytes service limit.`,
-        t.last,
-      );
+      await this.stateError(t, st, ERR.DataLimitExceeded, dataLimitCause(who), t.last);
       this.resume(t);
       return;
     }
@@ -1271,6 +1291,7 @@ export class Run {
     const found = this.taskOf(taskId);
     if (!found) return;
     const [t, task, st] = found;
+    if (task.io) return this.ioFailed(t, task, st, error, cause);
     const ri = st.resourceInfo!;
     this.ensureStarted(t, task, st);
     this.cancelTask(t, task);
@@ -1345,7 +1366,12 @@ export class Run {
         t.timer = undefined;
         const o = t.out as { out: unknown; assigned?: Record<string, unknown> };
         t.out = undefined;
-        this.exitState(t, st, o.out, t.last, o.assigned);
+        try {
+          this.exitState(t, st, o.out, t.last, o.assigned);
+        } catch (e) {
+          if (e instanceof StateFailure) await this.handleFailure(t, st, e);
+          else throw e;
+        }
         this.resume(t);
         return;
       }
@@ -1472,7 +1498,10 @@ export class Run {
   async execMap(t: Thread, st: CState): Promise<void> {
     let items: unknown;
     let mapInput: unknown;
-    if (st.jsonata) {
+    if (st.itemReader) {
+      // the items come from S3 once the state has started (MapStateStarted.length is 0, ASL.md §17.1)
+      mapInput = st.jsonata ? t.input : this.selectInput(t, st);
+    } else if (st.jsonata) {
       const env = this.jsonataEnv(t, st, {});
       if (st.items) {
         items = await evalJsonataTemplate(st.items, env);
@@ -1540,8 +1569,8 @@ export class Run {
   }
 
   async startMap(t: Thread, st: CState): Promise<void> {
-    const eff = t.eff as { items: unknown[]; mapInput: unknown; maxConcurrency: number };
-    const started = this.emit('MapStateStarted', t.last, { length: eff.items.length });
+    const eff = t.eff as { items?: unknown[]; mapInput: unknown; maxConcurrency: number };
+    const started = this.emit('MapStateStarted', t.last, { length: eff.items?.length ?? 0 });
     t.last = started;
     const env = st.jsonata ? this.jsonataEnv(t, st, {}) : undefined;
     let toleratedCount: number | undefined;
@@ -1562,7 +1591,19 @@ export class Run {
       if (toleratedPercentage < 0 || toleratedPercentage > 100)
         throw runtime('ToleratedFailurePercentage must be between 0 and 100.');
     }
-    let items = eff.items;
+    const progress: ReaderProgress = { started, toleratedCount, toleratedPercentage, limit: 0 };
+    if (st.itemReader) return this.startReader(t, st, progress);
+    await this.runItems(t, st, eff.items ?? [], progress);
+  }
+
+  /**
+   * Starts the iterations of a Map over its items (from its input or its ItemReader): batches them, opens
+   * the frame and, for a distributed Map, the Map Run (already open when an ItemReader read the items).
+   */
+  async runItems(t: Thread, st: CState, read: unknown[], progress: ReaderProgress): Promise<void> {
+    const eff = t.eff as { mapInput: unknown; maxConcurrency: number };
+    const { started, toleratedCount, toleratedPercentage } = progress;
+    let items = read;
     if (st.itemBatcher) items = await this.batch(t, st, items);
     const frame: Frame = {
       kind: 'map',
@@ -1587,26 +1628,22 @@ export class Run {
     t.frame = frame;
     t.phase = 'children';
     if (st.distributed) {
-      const arn = this.mapRunArn(st);
-      frame.mapRunArn = arn;
-      this.s.mapRuns ??= [];
-      const rec: MapRunRecord = {
-        mapRunArn: arn,
-        stateName: st.name,
-        executionArn: this.s.info.executionArn,
-        status: 'RUNNING',
-        startDate: this.at,
-        maxConcurrency: eff.maxConcurrency,
-        toleratedFailurePercentage: toleratedPercentage ?? 0,
-        toleratedFailureCount: toleratedCount ?? 0,
-        itemCounts: counts(items.length),
-        executionCounts: counts(items.length),
-        executionType: st.executionType ?? 'STANDARD',
-      };
-      if (st.label !== undefined) (rec as { label?: string }).label = st.label;
-      frame.mapRun = this.s.mapRuns.push(rec) - 1;
-      t.last = this.emit('MapRunStarted', t.last, { mapRunArn: arn });
-      frame.lastEvent = t.last;
+      if (progress.mapRun !== undefined) {
+        frame.mapRun = progress.mapRun;
+        frame.mapRunArn = progress.mapRunArn!;
+        const rec = this.s.mapRuns?.[progress.mapRun];
+        if (rec) {
+          rec.itemCounts = counts(items.length);
+          rec.executionCounts = counts(items.length);
+        }
+        frame.lastEvent = progress.runStarted!;
+      } else {
+        const [index, arn] = this.openMapRun(st, eff.maxConcurrency, progress, items.length);
+        frame.mapRunArn = arn;
+        frame.mapRun = index;
+        t.last = this.emit('MapRunStarted', t.last, { mapRunArn: arn });
+        frame.lastEvent = t.last;
+      }
     }
     if (items.length === 0) {
       this.mapDone(t, st, started);
@@ -1615,6 +1652,205 @@ export class Run {
     this.startIterations(t, st, started);
     // a redrive whose iterations had all finished
     if (frame.remaining === 0 && t.frame === frame && this.s.status === 'RUNNING') this.mapDone(t, st, started);
+  }
+
+  /** Records a Map Run (distributed Map). @returns its index in `mapRuns` and its ARN. */
+  openMapRun(st: CState, maxConcurrency: number, progress: ReaderProgress, total: number): [number, string] {
+    const arn = this.mapRunArn(st);
+    this.s.mapRuns ??= [];
+    const rec: MapRunRecord = {
+      mapRunArn: arn,
+      stateName: st.name,
+      executionArn: this.s.info.executionArn,
+      status: 'RUNNING',
+      startDate: this.at,
+      maxConcurrency,
+      toleratedFailurePercentage: progress.toleratedPercentage ?? 0,
+      toleratedFailureCount: progress.toleratedCount ?? 0,
+      itemCounts: counts(total),
+      executionCounts: counts(total),
+      executionType: st.executionType ?? 'STANDARD',
+    };
+    if (st.label !== undefined) (rec as { label?: string }).label = st.label;
+    return [this.s.mapRuns.push(rec) - 1, arn];
+  }
+
+  // ------------------------------------------------------------------ Map: ItemReader / ResultWriter
+
+  /**
+   * ItemReader: evaluates the request (`Parameters` against the effective input / JSONata `Arguments`) and
+   * `MaxItems(Path)`, then asks the S3 invoker (`InvokeTask` with the reader's Resource, named after the
+   * Map state). A distributed Map opens its Map Run first: the reader runs inside it, as AWS records
+   * `MapRunStarted` before a reader failure's `MapRunFailed` *(event order from an emulator fitted to AWS
+   * recordings; unverified)*. The reader records no task events in the parent history *(unverified)*.
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html
+   */
+  async startReader(t: Thread, st: CState, progress: ReaderProgress): Promise<void> {
+    const r = st.itemReader!;
+    const eff = t.eff as { mapInput: unknown; maxConcurrency: number };
+    let p = progress;
+    if (st.distributed) {
+      const [index, arn] = this.openMapRun(st, eff.maxConcurrency, p, 0);
+      t.last = this.emit('MapRunStarted', t.last, { mapRunArn: arn });
+      p = { ...p, mapRun: index, mapRunArn: arn, runStarted: t.last };
+    }
+    t.reader = p;
+    let params: unknown;
+    try {
+      let maxItems: number | undefined;
+      if (st.jsonata) {
+        const env = this.jsonataEnv(t, st, {});
+        params = r.parameters ? await evalJsonataTemplate(r.parameters as JsonataTemplate, env) : {};
+        if (r.maxItems) maxItems = await this.mapNumber(t, st, r.maxItems, env, 'MaxItems', false);
+      } else {
+        params = r.parameters ? evalPathTemplate(r.parameters as PathTemplate, this.pathEnv(t, st, eff.mapInput)) : {};
+        if (r.maxItems) maxItems = await this.mapNumber(t, st, r.maxItems, undefined, 'MaxItems', false);
+      }
+      t.reader = { ...p, limit: readerLimit(maxItems) };
+    } catch (e) {
+      if (e instanceof StateFailure) this.mapRunFailed(t, e);
+      throw e;
+    }
+    this.invokeIo(t, st, 'reader', r.resource, params);
+  }
+
+  /** Emits the InvokeTask of a Map's S3 call; the outcome returns as TaskSucceeded/TaskFailed. */
+  invokeIo(t: Thread, st: CState, io: 'reader' | 'writer', resource: string, parameters: unknown): void {
+    const taskId = this.newId('task-');
+    // `started`: there is no TaskStarted to record
+    t.task = { id: taskId, started: true, submitted: false, io };
+    t.phase = 'task';
+    this.s.tasks[taskId] = t.id;
+    const attempt = this.s.invocations[st.name] ?? 0;
+    this.s.invocations[st.name] = attempt + 1;
+    this.commands.push({ type: 'InvokeTask', taskId, resource, parameters, stateName: st.name, attempt });
+  }
+
+  /** A distributed Map's reader/writer failed: `MapRunFailed {error, cause}`, the Map Run FAILED. */
+  mapRunFailed(t: Thread, f: StateFailure): void {
+    const run = t.frame?.mapRun ?? t.reader?.mapRun;
+    if (run === undefined || f.error === ERR.Runtime || f.location !== undefined) return;
+    const d: Record<string, unknown> = { error: f.error };
+    if (f.cause !== undefined) d.cause = f.cause;
+    t.last = this.emit('MapRunFailed', t.last, d);
+    const rec = this.s.mapRuns?.[run];
+    if (rec && rec.status === 'RUNNING') {
+      rec.status = 'FAILED';
+      rec.stopDate = this.at;
+    }
+  }
+
+  async ioSucceeded(t: Thread, task: TaskRecord, st: CState, outputText: string): Promise<void> {
+    this.cancelTask(t, task);
+    t.task = undefined;
+    let result: unknown;
+    try {
+      result = JSON.parse(outputText);
+    } catch {
+      result = outputText;
+    }
+    try {
+      if (task.io === 'reader') {
+        const progress = t.reader!;
+        let items = readItems(st.itemReader!, result);
+        if (items.length > progress.limit) items = items.slice(0, progress.limit);
+        t.reader = undefined;
+        await this.runItems(t, st, items, progress);
+      } else {
+        const w = t.writer!;
+        const [next, ...rest] = w.puts;
+        if (next) {
+          t.writer = { ...w, puts: rest };
+          this.invokeIo(t, st, 'writer', st.resultWriter!.resource!, next);
+        } else {
+          t.writer = undefined;
+          t.phase = 'children';
+          const rec = t.frame?.mapRun !== undefined ? this.s.mapRuns?.[t.frame.mapRun] : undefined;
+          if (rec) {
+            rec.itemCounts.resultsWritten = w.count;
+            rec.executionCounts.resultsWritten = w.count;
+          }
+          this.mapDone(t, st, w.prev, w);
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof StateFailure)) throw e;
+      if (task.io === 'reader') this.mapRunFailed(t, e);
+      t.reader = undefined;
+      await this.handleFailure(t, st, e);
+    }
+    this.resume(t);
+  }
+
+  /** The S3 call failed: `States.ItemReaderFailed` / `States.ResultWriterFailed`, cause = the service error. */
+  async ioFailed(t: Thread, task: TaskRecord, st: CState, error: string, cause?: string): Promise<void> {
+    this.cancelTask(t, task);
+    t.task = undefined;
+    const f = new StateFailure(task.io === 'reader' ? ERR.ItemReaderFailed : ERR.ResultWriterFailed, cause ?? error);
+    this.mapRunFailed(t, f);
+    t.reader = undefined;
+    t.writer = undefined;
+    await this.stateError(t, st, f.error, f.cause, t.last);
+    this.resume(t);
+  }
+
+  /**
+   * ResultWriter with a Resource: lays out the result files and the manifest (`writePlan`) and writes them
+   * one `s3:putObject` at a time; the Map then succeeds with `{MapRunArn, ResultWriterDetails}`. The objects
+   * are written before `MapRunSucceeded` (the Map Run counts `resultsWritten`) *(unverified)*.
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
+   */
+  async startWriter(t: Thread, st: CState, prev: number): Promise<void> {
+    this.focus(t);
+    const w = st.resultWriter!;
+    const frame = t.frame!;
+    try {
+      let request: unknown;
+      if (st.jsonata) {
+        request = w.parameters
+          ? await evalJsonataTemplate(w.parameters as JsonataTemplate, this.jsonataEnv(t, st, {}))
+          : {};
+      } else {
+        request = w.parameters
+          ? evalPathTemplate(w.parameters as PathTemplate, this.pathEnv(t, st, frame.mapInput))
+          : {};
+      }
+      const req = (request ?? {}) as { Bucket?: unknown; Prefix?: unknown };
+      if (typeof req.Bucket !== 'string' || (req.Prefix !== undefined && typeof req.Prefix !== 'string')) {
+        // *(unverified)* cause text
+        throw new StateFailure(ERR.ResultWriterFailed, 'The ResultWriter parameters must name a Bucket and a Prefix.');
+      }
+      const runId = frame.mapRunArn ? frame.mapRunArn.slice(frame.mapRunArn.lastIndexOf(':') + 1) : this.uuid();
+      const plan = writePlan(
+        w,
+        { Bucket: req.Bucket, Prefix: (req.Prefix as string | undefined) ?? '' },
+        runId,
+        frame.mapRunArn,
+        childResults(frame),
+        this.childMeta(t, st),
+      );
+      const [first, ...rest] = plan.puts;
+      t.writer = { puts: rest, result: plan.result, prev, count: frame.items!.length };
+      this.invokeIo(t, st, 'writer', w.resource!, first);
+    } catch (e) {
+      if (!(e instanceof StateFailure)) throw e;
+      this.mapRunFailed(t, e);
+      await this.handleFailure(t, st, e);
+    }
+    this.resume(t);
+  }
+
+  childMeta(t: Thread, st: CState): ChildMeta {
+    const info = this.s.info;
+    const label = st.label ?? st.name;
+    const base = `arn:aws:states:${info.region}:${info.accountId}`;
+    return {
+      executionArnPrefix: `${base}:execution:${info.stateMachineName}/${label}:`,
+      stateMachineArn: `${base}:stateMachine:${info.stateMachineName}/${label}`,
+      startDate: t.enteredAt,
+      stopDate: this.at,
+      name: () => this.uuid(),
+    };
   }
 
   mapRunArn(st: CState): string {
@@ -1745,8 +1981,15 @@ export class Run {
     return id;
   }
 
-  mapDone(t: Thread, st: CState, prev: number): void {
+  /** The Map's iterations are done (`written`: its ResultWriter has written the results). */
+  mapDone(t: Thread, st: CState, prev: number, written?: { readonly result: unknown }): void {
     const frame = t.frame!;
+    const writer = st.resultWriter;
+    if (writer?.resource !== undefined && !written) {
+      t.phase = 'task';
+      this.deferred.push(() => this.startWriter(t, st, prev));
+      return;
+    }
     let last = frame.kind === 'map' && !st.distributed && frame.items!.length > 0 ? frame.lastEvent : prev;
     let exitPrev = last;
     if (st.distributed) {
@@ -1759,7 +2002,11 @@ export class Run {
       this.emit('MapStateSucceeded', last, {});
     }
     t.frame = undefined;
-    const result = frame.results;
+    const result = written
+      ? written.result
+      : writer
+        ? transformResults(writer, childResults(frame), this.childMeta(t, st))
+        : frame.results;
     this.deferred.push(async () => {
       this.focus(t);
       await this.finishWork(t, st, result, exitPrev);
@@ -1827,6 +2074,26 @@ function cloneSnapshot(s: Snapshot): Snapshot {
   return out;
 }
 
+/** A finished Map's children for its ResultWriter: failed ones (tolerated) are those in `frame.dead`. */
+function childResults(frame: Frame): ChildResult[] {
+  const dead = frame.dead ?? {};
+  const items = frame.items ?? [];
+  return frame.results.map((r, index) => {
+    if (dead[index]) {
+      const e = (r ?? {}) as { Error?: string; Cause?: string };
+      const c: { -readonly [K in keyof ChildResult]: ChildResult[K] } = {
+        index,
+        status: 'FAILED',
+        input: items[index],
+      };
+      if (e.Error !== undefined) c.error = e.Error;
+      if (e.Cause !== undefined) c.cause = e.Cause;
+      return c;
+    }
+    return { index, status: 'SUCCEEDED', input: items[index], output: r };
+  });
+}
+
 /** Records a child that failed, was aborted or is being redriven: a redrive runs it again. */
 function markDead(frame: Frame, index: number, child: Thread): void {
   frame.dead ??= {};
@@ -1852,8 +2119,15 @@ function counts(total: number) {
 function matches(errorEquals: readonly string[], error: string | undefined): boolean {
   for (const e of errorEquals) {
     if (e === error) return true;
-    if (e === ERR.ALL && error !== ERR.Runtime) return true;
-    if (e === ERR.TaskFailed && error !== ERR.Timeout && error !== ERR.Runtime && error !== ERR.HeartbeatTimeout) {
+    // States.DataLimitExceeded is terminal: only an explicit ErrorEquals names it (AWS error-handling docs)
+    if (e === ERR.ALL && error !== ERR.Runtime && error !== ERR.DataLimitExceeded) return true;
+    if (
+      e === ERR.TaskFailed &&
+      error !== ERR.Timeout &&
+      error !== ERR.Runtime &&
+      error !== ERR.HeartbeatTimeout &&
+      error !== ERR.DataLimitExceeded
+    ) {
       return true;
     }
   }
@@ -1915,18 +2189,9 @@ class RunPathEnv implements PathEnv {
   }
 }
 
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      k++;
-    } else n += 3;
-  }
-  return n;
+/** `The state/task '<who>' returned a result with a size exceeding …` (ASL.md §16). */
+function dataLimitCause(who: string): string {
+  return `The state/task '${who}' returned a result with a size exceeding the maximum number of bytes service limit.`;
 }
 
 function jsonSize(v: unknown): number {
