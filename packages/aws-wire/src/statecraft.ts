@@ -46,7 +46,8 @@ export interface StatecraftOptions {
   readonly lambdaEndpoint?: string;
   /**
    * Endpoints that optimised and `aws-sdk:*` integrations are forwarded to, by service (`sqs`, `sns`,
-   * `dynamodb`, `events`, `sfn`, `ecs`, `glue`, `sagemaker`): Step Functions Local's `SQS_ENDPOINT`, ….
+   * `dynamodb`, `events`, `sfn`, `ecs`, `glue`, `sagemaker`): Step Functions Local's `SQS_ENDPOINT`, …; and `s3`
+   * (`S3_ENDPOINT`, a Statecraft addition) for S3 Tasks and Map ItemReader/ResultWriter.
    */
   readonly serviceEndpoints?: Readonly<Record<string, string>>;
   /**

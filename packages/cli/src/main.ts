@@ -28,7 +28,8 @@ serve flags (environment variables in brackets):
   --swf-poll-timeout <s>       SWF PollFor*Task hold, default 60 [STATECRAFT_SWF_POLL_TIMEOUT]
 
 Task integrations, as Step Functions Local reads them: SFN_MOCK_CONFIG (mock configuration file),
-LAMBDA_ENDPOINT, SQS_ENDPOINT, SNS_ENDPOINT, DYNAMODB_ENDPOINT, EVENTBRIDGE_ENDPOINT, STEP_FUNCTIONS_ENDPOINT, ...
+LAMBDA_ENDPOINT, SQS_ENDPOINT, SNS_ENDPOINT, DYNAMODB_ENDPOINT, EVENTBRIDGE_ENDPOINT, STEP_FUNCTIONS_ENDPOINT, ...;
+S3_ENDPOINT (a Statecraft addition: S3 Tasks, Map ItemReader and ResultWriter, path-style).
 
 Admin endpoints: POST /_statecraft/reset, GET /_statecraft/health
 `;
