@@ -873,7 +873,10 @@ export class Run {
       return this.emit(`${st.type}StateAborted`, last, {});
     }
     if (t.phase === 'task' || t.phase === 'wait' || t.phase === 'retry' || t.phase === 'children') {
-      return this.emit(`${st.type}StateAborted`, t.last, {});
+      // a distributed Map stopped while its ItemReader/ResultWriter runs: its Map Run is aborted too
+      const run = t.phase === 'task' && st.type === 'Map' ? (t.frame?.mapRun ?? t.reader?.mapRun) : undefined;
+      const last = run !== undefined ? this.emit('MapRunAborted', t.last, {}) : t.last;
+      return this.emit(`${st.type}StateAborted`, last, {});
     }
     return undefined;
   }

@@ -451,3 +451,21 @@ describe('parseCsv', () => {
     expect(parseCsv(text, ',')).toEqual(rows);
   });
 });
+
+describe('StopExecution while a Map reads its items', () => {
+  it('aborts the Map Run and the Map state (distributed)', async () => {
+    const machine = compileMachine(
+      sm(
+        mapState(
+          { ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Parameters: { Bucket: 'b', Key: 'k' } } },
+          true,
+        ),
+      ),
+    );
+    const started = await step(machine, undefined, { type: 'Start', at: T0, input: '{}', execution, seed: 1 });
+    expect(started.commands.map((c) => c.type)).toEqual(['InvokeTask']);
+    const stopped = await step(machine, started.snapshot, { type: 'Stop', at: T0 + 1 });
+    expect(stopped.events.map((e) => e.type)).toEqual(['MapRunAborted', 'MapStateAborted', 'ExecutionAborted']);
+    expect(stopped.commands).toContainEqual({ type: 'CancelTask', taskId: (started.commands[0] as Invoke).taskId });
+  });
+});
