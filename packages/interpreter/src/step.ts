@@ -747,8 +747,8 @@ export class Run {
   ): void {
     const text = outputText ?? JSON.stringify(output);
     if (text !== undefined && text.length > PAYLOAD_CHARS && utf8Length(text) > PAYLOAD_LIMIT) {
-      // AWS: a state output over 256 KiB fails the state (States.DataLimitExceeded, which States.ALL does
-      // not match). Cause as for a Pass state's Result (ASL.md §16); for other states *(unverified)*.
+      // AWS: a state output over 256 KiB fails the state with States.DataLimitExceeded. Cause as for a Pass
+      // state's Result (ASL.md §16); for other states *(unverified)*.
       throw new StateFailure(ERR.DataLimitExceeded, dataLimitCause(st.name));
     }
     if (typeof output === 'object' && output !== null && text !== undefined) this.texts.set(output, text);
@@ -2122,15 +2122,10 @@ function counts(total: number) {
 function matches(errorEquals: readonly string[], error: string | undefined): boolean {
   for (const e of errorEquals) {
     if (e === error) return true;
-    // States.DataLimitExceeded is terminal: only an explicit ErrorEquals names it (AWS error-handling docs)
-    if (e === ERR.ALL && error !== ERR.Runtime && error !== ERR.DataLimitExceeded) return true;
-    if (
-      e === ERR.TaskFailed &&
-      error !== ERR.Timeout &&
-      error !== ERR.Runtime &&
-      error !== ERR.HeartbeatTimeout &&
-      error !== ERR.DataLimitExceeded
-    ) {
+    // States.Runtime is never matched by a wildcard. States.DataLimitExceeded from a Task result IS caught by
+    // States.ALL: AWS-recorded, contradicting AWS's docs, which call it terminal (ASL.md §7; recordings win).
+    if (e === ERR.ALL && error !== ERR.Runtime) return true;
+    if (e === ERR.TaskFailed && error !== ERR.Timeout && error !== ERR.Runtime && error !== ERR.HeartbeatTimeout) {
       return true;
     }
   }

@@ -391,7 +391,7 @@ describe('payload limits (262,144 bytes)', () => {
     expect(r.types).toEqual(['ExecutionStarted', 'PassStateEntered', 'ExecutionFailed']);
   });
 
-  it('counts UTF-8 bytes, and a Catch on States.ALL does not catch it', async () => {
+  it('counts UTF-8 bytes; States.ALL and an explicit catcher both catch it (AWS-recorded, ASL.md §7)', async () => {
     const def = {
       StartAt: 'M',
       States: {
@@ -406,8 +406,17 @@ describe('payload limits (262,144 bytes)', () => {
     };
     // each item is 3 bytes of UTF-8 per character: the items fit alone, the result does not
     const item = '€'.repeat(30_000);
+    const uncaught = await run(
+      { ...def, States: { ...def.States, M: { ...def.States.M, Catch: [] } } },
+      [item, item, item],
+      () => ({
+        output: {},
+      }),
+    );
+    expect(uncaught.snapshot).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    // 30,000 characters of '€' fit in 262,144 characters but not in 262,144 bytes: the limit counts bytes.
     const r = await run(def, [item, item, item], () => ({ output: {} }));
-    expect(r.snapshot).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    expect(r.snapshot.status).toBe('SUCCEEDED');
     const explicit = await run(
       {
         ...def,
