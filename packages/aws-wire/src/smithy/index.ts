@@ -34,11 +34,22 @@ export interface SmithyHttpResponse {
   readonly body: Uint8Array;
 }
 
+/**
+ * The abort signal the SDK passes: a web `AbortSignal`, or Smithy's older interface with `onabort` (the SDK's
+ * `HttpHandlerOptions.abortSignal` type admits both).
+ * @public
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  // biome-ignore lint/complexity/noBannedTypes: Smithy's AbortSignal declares `onabort` as Function.
+  onabort?: Function | null;
+}
+
 /** @public */
 export interface InProcessRequestHandler {
   handle(
     request: SmithyHttpRequest,
-    options?: { abortSignal?: AbortSignal; requestTimeout?: number },
+    options?: { abortSignal?: AbortSignalLike; requestTimeout?: number },
   ): Promise<{ response: SmithyHttpResponse }>;
   updateHttpClientConfig(key: string, value: unknown): void;
   httpHandlerConfigs(): Record<string, unknown>;
@@ -51,6 +62,21 @@ function bodyOf(body: unknown): BodyInit | undefined {
   if (body instanceof Uint8Array) return body as BodyInit;
   if (body instanceof ArrayBuffer) return new Uint8Array(body) as BodyInit;
   return String(body);
+}
+
+function toAbortSignal(signal: AbortSignalLike | undefined): AbortSignal | undefined {
+  if (!signal) return undefined;
+  if (typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal) return signal;
+  const ac = new AbortController();
+  if (signal.aborted) ac.abort();
+  else {
+    const previous = signal.onabort;
+    signal.onabort = (...args: unknown[]) => {
+      ac.abort();
+      return typeof previous === 'function' ? previous.apply(signal, args) : undefined;
+    };
+  }
+  return ac.signal;
 }
 
 /**
@@ -69,7 +95,8 @@ export function createRequestHandler(statecraft: HandlesRequests): InProcessRequ
       const init: RequestInit = { method: request.method, headers };
       const body = bodyOf(request.body);
       if (body !== undefined && request.method !== 'GET' && request.method !== 'HEAD') init.body = body;
-      if (options?.abortSignal) init.signal = options.abortSignal;
+      const signal = toAbortSignal(options?.abortSignal);
+      if (signal) init.signal = signal;
       const res = await statecraft.handle(new Request(url, init));
       const out: Record<string, string> = {};
       res.headers.forEach((value, key) => {
