@@ -6,11 +6,12 @@
 export type { CompileOptions, Machine } from './compile.js';
 export { compileMachine } from './compile.js';
 export type { MapRunCounts, MapRunRecord } from './state.js';
-export { readMapRuns } from './state.js';
+export { readChildExecutionArns, readMapRuns } from './state.js';
 export { step } from './step.js';
 export type { InspectionLevel, TestStateOptions, TestStateResult } from './test-state.js';
 export { testState } from './test-state.js';
 export type {
+  ChildExecution,
   Command,
   ExecutionInfo,
   ExecutionInput,

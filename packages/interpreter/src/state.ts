@@ -3,6 +3,7 @@
  * threads (the top level, each Parallel branch and Map iteration), their current state and data,
  * variables, retry counters, pending tasks and timers, map runs and the random generator's state.
  */
+import { nextRandom, uuidFrom } from './random.js';
 import type { ExecutionInfo, ExecutionSnapshot } from './types.js';
 
 /** @internal */
@@ -79,6 +80,8 @@ export interface Thread {
   readonly isolated?: boolean;
   /** Inside a distributed Map: events belong to the child execution, not this history. */
   hidden?: boolean;
+  /** Inside a STANDARD distributed Map: the child execution (key in `childRuns`) that records its events. */
+  child?: string;
   vars?: Record<string, unknown>;
   state: string;
   phase: 'enter' | 'task' | 'wait' | 'retry' | 'children';
@@ -127,6 +130,21 @@ export interface MapRunRecord {
   readonly executionType: string;
 }
 
+/** A running child execution of a distributed Map, kept in the parent's snapshot. @internal */
+export interface ChildRun {
+  readonly arn: string;
+  readonly name: string;
+  readonly mapRunArn: string;
+  readonly label: string;
+  readonly input: string;
+  readonly startDate: number;
+  nextEventId: number;
+  /** The parent's event id that stands for the child in the parent's history (what the child's events chain to there). */
+  readonly prev: number;
+  /** The same in the top-level history (a child of a child chains to its parent's `top`). */
+  readonly top: number;
+}
+
 /** @public */
 export interface MapRunCounts {
   pending: number;
@@ -162,8 +180,46 @@ export interface Snapshot extends ExecutionSnapshot {
   /** Invocation count per Task state (InvokeTask.attempt). */
   invocations: Record<string, number>;
   mapRuns?: MapRunRecord[];
+  /** Running child executions of distributed Maps, by ARN. */
+  childRuns?: Record<string, ChildRun>;
   /** Threads as they stood when the execution closed unsuccessfully: where RedriveExecution resumes. */
   stopped?: Record<string, Thread>;
+}
+
+/**
+ * The ARNs every child execution of the snapshot's Map Runs may have (for deleting them with their parent):
+ * child names derive from the Map Run, the item index and the redrive count.
+ * @public
+ */
+export function readChildExecutionArns(snapshot: ExecutionSnapshot): string[] {
+  const s = snapshot as Partial<Snapshot>;
+  const redrives = s.info?.redriveCount ?? 0;
+  const out: string[] = [];
+  for (const run of readMapRuns(snapshot)) {
+    for (let i = 0; i < run.itemCounts.total; i++) {
+      for (let r = 0; r <= redrives; r++) out.push(childExecutionArn(run.mapRunArn, i, r));
+    }
+  }
+  return out;
+}
+
+/** A child execution's ARN: `…:execution:<smName>/<label>:<uuid>`, the UUID derived from its Map Run, item and attempt. @internal */
+export function childExecutionArn(mapRunArn: string, index: number, attempt: number): string {
+  const cut = mapRunArn.lastIndexOf(':');
+  return `${mapRunArn.slice(0, cut + 1).replace(':mapRun:', ':execution:')}${childName(mapRunArn, index, attempt)}`;
+}
+
+/** A deterministic UUID for a child execution (FNV-1a seed into the snapshot's generator; no draw from the execution's). */
+export function childName(mapRunArn: string, index: number, attempt: number): string {
+  let h = 0x811c9dc5;
+  const key = `${mapRunArn}#${index}#${attempt}`;
+  for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), 0x01000193);
+  let st = h | 0;
+  return uuidFrom(() => {
+    const [n, v] = nextRandom(st);
+    st = n;
+    return v;
+  });
 }
 
 /** The Map Runs recorded in a snapshot (distributed Map states). @public */

@@ -18,7 +18,17 @@ import {
 import { isoTime, parseTimestamp } from './data-flow/timestamp.js';
 import { causePrefix, ERR, queryError, runtime, StateFailure } from './errors/state-errors.js';
 import { nextRandom, tokenFrom, uuidFrom } from './random.js';
-import type { Frame, MapRunRecord, ReaderProgress, Snapshot, TaskRecord, Thread } from './state.js';
+import {
+  type ChildRun,
+  childExecutionArn,
+  childName,
+  type Frame,
+  type MapRunRecord,
+  type ReaderProgress,
+  type Snapshot,
+  type TaskRecord,
+  type Thread,
+} from './state.js';
 import { evalRule } from './states/choice.js';
 import {
   type ChildMeta,
@@ -29,7 +39,15 @@ import {
   utf8Length,
   writePlan,
 } from './states/map-io.js';
-import type { Command, ExecutionInput, ExecutionSnapshot, StepOptions, StepResult } from './types.js';
+import type {
+  ChildExecution,
+  Command,
+  ExecutionInput,
+  ExecutionSnapshot,
+  ExecutionStatus,
+  StepOptions,
+  StepResult,
+} from './types.js';
 
 const NOT_TRUNCATED = { truncated: false } as const;
 /** Event types AWS records without a details member (AWS-recorded histories). */
@@ -65,8 +83,14 @@ export async function step(
 ): Promise<StepResult> {
   const run = new Run(machine, snapshot as Snapshot | undefined, input, options);
   await run.go();
-  return { snapshot: run.s, events: run.events, commands: run.commands };
+  if (run.childOut.size === 0) return { snapshot: run.s, events: run.events, commands: run.commands };
+  const children: ChildExecution[] = [];
+  for (const [c, o] of run.childOut) children.push({ ...o, nextEventId: c.nextEventId });
+  return { snapshot: run.s, events: run.events, commands: run.commands, children };
 }
+
+/** What a step reports of a child execution (`nextEventId` is filled in at the end). */
+type ChildOut = { -readonly [K in keyof ChildExecution]: ChildExecution[K] };
 
 /** @internal */
 export class Run {
@@ -91,12 +115,105 @@ export class Run {
   // ------------------------------------------------------------------ plumbing
 
   emit(type: string, prev: number, details?: Record<string, unknown>, member?: string): number {
-    if (this.hidden) return prev;
+    if (this.hidden) return this.sink ? this.emitTo(this.sink, type, prev, details, member) : prev;
     const id = this.s.nextEventId++;
     const ev: Record<string, unknown> = { timestamp: this.at, type, id, previousEventId: prev };
     if (details && !(NO_DETAILS.has(type) && isEmpty(details))) ev[member ?? detailsMember(type)] = details;
     this.events.push(ev as HistoryEvent);
     return id;
+  }
+
+  /** Records an event in a child execution's own history (ids from 1). */
+  emitTo(c: ChildRun, type: string, prev: number, details?: Record<string, unknown>, member?: string): number {
+    const id = c.nextEventId++;
+    const ev: Record<string, unknown> = { timestamp: this.at, type, id, previousEventId: prev };
+    if (details && !(NO_DETAILS.has(type) && isEmpty(details))) ev[member ?? detailsMember(type)] = details;
+    this.outOf(c).events.push(ev as HistoryEvent);
+    return id;
+  }
+
+  /** Child executions started or changed in this step. */
+  readonly childOut = new Map<ChildRun, ChildOut>();
+
+  outOf(c: ChildRun): ChildOut {
+    let o = this.childOut.get(c);
+    if (!o) {
+      o = {
+        executionArn: c.arn,
+        name: c.name,
+        mapRunArn: c.mapRunArn,
+        label: c.label,
+        input: c.input,
+        status: 'RUNNING',
+        startDate: c.startDate,
+        nextEventId: c.nextEventId,
+        events: [],
+      };
+      this.childOut.set(c, o);
+    }
+    return o;
+  }
+
+  /**
+   * Starts the child execution of a distributed Map iteration (STANDARD children only: EXPRESS ones are not
+   * kept, as AWS neither lists nor describes them): `ExecutionStarted` in its own history, which the thread
+   * and the threads inside it write to. Child names are UUIDs derived from the Map Run, the item index and
+   * the redrive count, so the parent's random sequence is not drawn from.
+   */
+  openChild(frame: Frame, st: CState, thread: Thread, index: number, prev: number): void {
+    if (frame.mapRunArn === undefined || st.executionType === 'EXPRESS') return;
+    const attempt = this.s.info.redriveCount;
+    const arn = childExecutionArn(frame.mapRunArn, index, attempt);
+    const input = JSON.stringify(thread.input) ?? 'null';
+    const outer = this.sink;
+    const run: ChildRun = {
+      arn,
+      name: childName(frame.mapRunArn, index, attempt),
+      mapRunArn: frame.mapRunArn,
+      label: st.label ?? st.name,
+      input,
+      startDate: this.at,
+      nextEventId: 1,
+      prev,
+      top: outer ? outer.top : prev,
+    };
+    this.s.childRuns ??= {};
+    this.s.childRuns[arn] = run;
+    thread.child = arn;
+    thread.firstPrev = 0;
+    thread.last = 0;
+    const details: Record<string, unknown> = { input, inputDetails: NOT_TRUNCATED };
+    if (this.s.info.roleArn !== null) details.roleArn = this.s.info.roleArn;
+    this.emitTo(run, 'ExecutionStarted', 0, details);
+  }
+
+  /**
+   * Closes a child execution with its last event (`ExecutionSucceeded/Failed/Aborted`).
+   * @returns the event that stands for the child in its parent's history.
+   */
+  endChild(
+    c: ChildRun,
+    status: ExecutionStatus,
+    prev: number,
+    details: Record<string, unknown>,
+    extra: { output?: string; error?: string; cause?: string },
+  ): number {
+    const type =
+      status === 'SUCCEEDED' ? 'ExecutionSucceeded' : status === 'FAILED' ? 'ExecutionFailed' : 'ExecutionAborted';
+    this.emitTo(c, type, prev, details);
+    const o = this.outOf(c);
+    o.status = status;
+    o.stopDate = this.at;
+    if (extra.output !== undefined) o.output = extra.output;
+    if (extra.error !== undefined) o.error = extra.error;
+    if (extra.cause !== undefined) o.cause = extra.cause;
+    if (this.s.childRuns) delete this.s.childRuns[c.arn];
+    return c.prev;
+  }
+
+  /** The child execution a distributed Map iteration's root thread runs as, if it has one. */
+  childOf(t: Thread): ChildRun | undefined {
+    return t.isolated && t.child !== undefined ? this.s.childRuns?.[t.child] : undefined;
   }
 
   random(): number {
@@ -336,6 +453,8 @@ export class Run {
     t.phase = 'enter';
     t.first = true;
     t.firstPrev = prev;
+    const outer = !t.isolated && t.parent !== undefined ? this.s.threads[t.parent]?.child : undefined;
+    if (outer !== undefined) t.child = outer;
     this.s.threads[t.id] = t;
   }
 
@@ -367,6 +486,8 @@ export class Run {
     if (index !== undefined) (t as { index?: number }).index = index;
     if (isolated) (t as { isolated?: boolean }).isolated = true;
     if (hidden) t.hidden = true;
+    const outer = !isolated && parent !== undefined ? this.s.threads[parent]?.child : undefined;
+    if (outer !== undefined) t.child = outer;
     return t;
   }
 
@@ -379,7 +500,7 @@ export class Run {
     const drop = this.s.nextEventId - HISTORY_LIMIT;
     this.events.splice(this.events.length - drop, drop);
     this.s.nextEventId = HISTORY_LIMIT;
-    this.hidden = false;
+    this.focus(undefined);
     this.failExecution(
       ERR.Runtime,
       'The execution reached the maximum number of history events (25000).',
@@ -406,7 +527,7 @@ export class Run {
       if (t?.phase !== 'enter') continue;
       await this.runThread(t);
     }
-    this.hidden = false;
+    this.focus(undefined);
     this.flushStarted();
     this.checkHistoryLimit();
   }
@@ -414,8 +535,12 @@ export class Run {
   /** True while emitting for a thread inside a distributed Map (child executions keep their own history). */
   hidden = false;
 
+  /** The child execution the focused thread records its events in (when {@link hidden}). */
+  sink: ChildRun | undefined;
+
   focus(t: Thread | undefined): void {
     this.hidden = t?.hidden === true;
+    this.sink = this.hidden && t?.child !== undefined ? this.s.childRuns?.[t.child] : undefined;
   }
 
   async runThread(t: Thread): Promise<void> {
@@ -781,6 +906,17 @@ export class Run {
       this.close('SUCCEEDED', { output: text });
       return;
     }
+    const run = this.childOf(t);
+    if (run) {
+      const text = outputText ?? JSON.stringify(output);
+      lastEvent = this.endChild(
+        run,
+        'SUCCEEDED',
+        lastEvent,
+        { output: text, outputDetails: NOT_TRUNCATED },
+        { output: text },
+      );
+    }
     const parent = this.s.threads[t.parent]!;
     const frame = parent.frame!;
     this.focus(parent);
@@ -817,6 +953,11 @@ export class Run {
     }
     this.s.timers = {};
     this.s.tasks = {};
+    if (this.s.childRuns) {
+      // child executions still running end with their parent
+      for (const c of Object.values(this.s.childRuns)) this.endChild(c, 'ABORTED', 0, {}, {});
+      delete this.s.childRuns;
+    }
     if (status !== 'SUCCEEDED') this.s.stopped = this.s.threads;
     this.s.threads = {};
     this.s.queue = [];
@@ -832,6 +973,13 @@ export class Run {
     const details: Record<string, unknown> = {};
     if (error !== undefined) details.error = error;
     if (cause !== undefined) details.cause = cause;
+    const sink = this.hidden ? this.sink : undefined;
+    if (sink) {
+      // a child execution fails, and with it the execution
+      this.endChild(sink, 'FAILED', prev, details, { error, cause });
+      prev = sink.top;
+    }
+    this.focus(undefined);
     this.emit('ExecutionFailed', prev, details);
     this.close('FAILED', { error, cause });
   }
@@ -839,7 +987,7 @@ export class Run {
   stop(error?: string, cause?: string): void {
     const root = this.s.threads[this.s.root];
     if (root) this.emitAborted(root);
-    this.hidden = false;
+    this.focus(undefined);
     const details: Record<string, unknown> = {};
     if (error !== undefined) details.error = error;
     if (cause !== undefined) details.cause = cause;
@@ -977,6 +1125,13 @@ export class Run {
       this.failExecution(error, cause, failId);
       return;
     }
+    const run = this.childOf(t);
+    if (run) {
+      const d: Record<string, unknown> = {};
+      if (error !== undefined) d.error = error;
+      if (cause !== undefined) d.cause = cause;
+      failId = this.endChild(run, 'FAILED', failId, d, { error, cause });
+    }
     const parent = this.s.threads[t.parent]!;
     const frame = parent.frame!;
     this.focus(parent);
@@ -1031,7 +1186,9 @@ export class Run {
       if (!child) return;
       markDead(frame, index, child);
       this.focus(child);
-      this.abortThread(child, prev);
+      const run = this.childOf(child);
+      this.abortThread(child, run ? child.last : prev);
+      if (run) this.endChild(run, 'ABORTED', 0, {}, {});
       this.focus(t);
       if (frame.kind === 'map' && !st.distributed) this.emit('MapIterationAborted', prev, { index, name: st.name });
       frame.children[index] = null;
@@ -1355,6 +1512,7 @@ export class Run {
     const [threadId, kind] = entry;
     if (kind === 'exec') {
       this.flushStarted();
+      this.focus(undefined);
       this.emit('ExecutionTimedOut', this.lastEventId(), { error: ERR.Timeout });
       this.close('TIMED_OUT', { error: ERR.Timeout });
       return;
@@ -1931,6 +2089,7 @@ export class Run {
     if (old) {
       const first = st.distributed ? prev : this.emit('MapIterationStarted', prev, { index, name: st.name });
       this.revive(old, first);
+      if (st.distributed) this.openChild(frame, st, old, index, prev);
       frame.children[index] = old.id;
       return old.id;
     }
@@ -1962,7 +2121,9 @@ export class Run {
     child.item = item;
     this.s.threads[id] = child;
     frame.children[index] = id;
-    if (sel && st.jsonata && !st.itemBatcher) {
+    const deferredInput = sel && st.jsonata && !st.itemBatcher;
+    if (st.distributed && !deferredInput) this.openChild(frame, st, child, index, prev);
+    if (deferredInput) {
       child.phase = 'retry';
       this.deferred.push(async () => {
         this.focus(t);
@@ -1972,6 +2133,7 @@ export class Run {
             this.jsonataEnv(t, st, { input: frame.mapInput }, { item }),
           );
           child.phase = 'enter';
+          if (st.distributed) this.openChild(frame, st, child, index, prev);
           // already queued by startIterations, in item order
         } catch (e) {
           if (e instanceof StateFailure) {
@@ -2067,6 +2229,11 @@ function cloneSnapshot(s: Snapshot): Snapshot {
     timers: { ...s.timers },
     invocations: { ...s.invocations },
   };
+  if (s.childRuns) {
+    const runs: Record<string, ChildRun> = {};
+    for (const [k, c] of Object.entries(s.childRuns)) runs[k] = { ...c };
+    out.childRuns = runs;
+  }
   if (s.mapRuns) {
     out.mapRuns = s.mapRuns.map((r) => ({
       ...r,

@@ -107,12 +107,40 @@ export interface ExecutionSnapshot {
   readonly [internal: string]: unknown;
 }
 
+/**
+ * A child execution of a distributed Map (`ExecutionType: STANDARD`) that a step started or changed. The
+ * children run inside their parent's snapshot; each keeps a history of its own, numbered from 1.
+ * @public
+ */
+export interface ChildExecution {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly mapRunArn: string;
+  /** The Map state's label (or name): the child ARN's `<smName>/<label>` part. */
+  readonly label: string;
+  /** The input, as JSON text. */
+  readonly input: string;
+  readonly status: ExecutionStatus;
+  /** Epoch ms. */
+  readonly startDate: number;
+  readonly stopDate?: number;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  /** The id the child's next history event will get. */
+  readonly nextEventId: number;
+  /** The child's new history events in this step, in its own id space (the first one's id is where to append). */
+  readonly events: HistoryEvent[];
+}
+
 /** @public */
 export interface StepResult {
   readonly snapshot: ExecutionSnapshot;
   /** New history events, numbered from the input snapshot's `nextEventId`. */
   readonly events: HistoryEvent[];
   readonly commands: Command[];
+  /** Child executions of distributed Maps the step started or changed (absent when none). */
+  readonly children?: ChildExecution[];
 }
 
 /** @public */

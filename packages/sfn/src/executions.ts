@@ -360,7 +360,8 @@ export function executionOperations(ctx: SfnContext): Record<string, Operation> 
         requireArn(mapRunArn!, ['mapRun']);
         const run = await store.transaction((tx) => tx.get<MapRunRecord>(C.mapRuns, mapRunArn!));
         if (!run) throw resourceNotFound(mapRunArn!);
-        prefix = '';
+        // children are `…:execution:<smName>/<label>:<name>`, the Map Run `…:mapRun:<smName>/<label>:<id>`
+        prefix = mapRunArn!.slice(0, mapRunArn!.lastIndexOf(':') + 1).replace(':mapRun:', ':execution:');
         filter = (r) => r.mapRunArn === mapRunArn;
       }
       const all = await store.transaction((tx) =>

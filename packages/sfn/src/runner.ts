@@ -15,7 +15,7 @@
  *   their first step, work items still claimed, and the timers.
  */
 import type { Clock, InvokerRegistry, Scheduler, SerialQueues, TaskCall, TaskOutcome } from '@statecraft/engine';
-import type { Command, ExecutionInput, Machine } from '@statecraft/interpreter';
+import type { ChildExecution, Command, ExecutionInput, Machine } from '@statecraft/interpreter';
 import { compileMachine, readMapRuns, step } from '@statecraft/interpreter';
 import type { ClaimedTask, StorageDriver, StorageTx, Unsubscribe } from '@statecraft/storage';
 import { ConcurrencyError } from '@statecraft/storage';
@@ -107,6 +107,41 @@ const START_TAKEOVER_MS = 10_000;
 /** The work item id of an execution's first step. */
 function startWorkId(executionArn: string): string {
   return `start:${executionArn}`;
+}
+
+/** The record of a distributed Map's child execution: it runs its parent's definition, as the parent's machine. */
+function childRecord(parent: ExecutionRecord, c: ChildExecution): ExecutionRecord {
+  return {
+    arn: c.executionArn,
+    name: c.name,
+    stateMachineArn: parent.stateMachineArn,
+    stateMachineName: parent.stateMachineName,
+    type: 'STANDARD',
+    definition: parent.definition,
+    roleArn: parent.roleArn,
+    input: c.input,
+    startDate: c.startDate,
+    ...(c.stopDate !== undefined ? { stopDate: c.stopDate } : {}),
+    status: c.status,
+    snapshot: {
+      version: 1,
+      status: c.status,
+      nextEventId: c.nextEventId,
+      ...(c.output !== undefined ? { output: c.output } : {}),
+      ...(c.error !== undefined ? { error: c.error } : {}),
+      ...(c.cause !== undefined ? { cause: c.cause } : {}),
+    },
+    redriveCount: 0,
+    mapRunArn: c.mapRunArn,
+    label: c.label,
+    ...(parent.revisionId !== undefined ? { revisionId: parent.revisionId } : {}),
+    ...(parent.stateMachineUpdateDate !== undefined ? { stateMachineUpdateDate: parent.stateMachineUpdateDate } : {}),
+    ...(parent.loggingConfiguration !== undefined ? { loggingConfiguration: parent.loggingConfiguration } : {}),
+    ...(parent.tracingConfiguration !== undefined ? { tracingConfiguration: parent.tracingConfiguration } : {}),
+    ...(parent.encryptionConfiguration !== undefined
+      ? { encryptionConfiguration: parent.encryptionConfiguration }
+      : {}),
+  };
 }
 
 /** @internal */
@@ -314,7 +349,8 @@ export function createRunner(deps: RunnerDeps): Runner {
     options: FeedOptions,
   ): Promise<ExecutionRecord | undefined> => {
     const rec = await tx.get<ExecutionRecord>(C.executions, executionArn);
-    if (!rec) return undefined;
+    // A distributed Map's child executions run inside their parent's steps.
+    if (!rec || rec.mapRunArn !== undefined) return undefined;
     if (options.before && !(await options.before(tx, rec))) return undefined;
     // The first step runs once: recovery, another node and StartExecution may race for it.
     if (input.type === 'Start' && rec.snapshot) return undefined;
@@ -356,6 +392,13 @@ export function createRunner(deps: RunnerDeps): Runner {
     await tx.put(C.executions, executionArn, next);
     // Map runs of distributed Map states, for DescribeMapRun / ListMapRuns.
     for (const run of readMapRuns(result.snapshot)) await tx.put(C.mapRuns, run.mapRunArn, { ...run });
+    // Child executions of distributed Maps: records of their own, listed by map run, with their histories.
+    if (result.children !== undefined && rec.type !== 'EXPRESS') {
+      for (const c of result.children) {
+        await tx.put(C.executions, c.executionArn, childRecord(next, c));
+        if (c.events.length > 0) await tx.appendEvents(c.executionArn, c.events[0]!.id, c.events);
+      }
+    }
     const timersBefore = fx.earliestTimer;
     const workBefore = fx.work;
     for (const cmd of result.commands) {

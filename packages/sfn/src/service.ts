@@ -6,6 +6,7 @@
 import { validateDefinition } from '@statecraft/asl';
 import type { Clock, InvokerRegistry, Operation, RequestContext, Scheduler, Service } from '@statecraft/engine';
 import { createInvokerRegistry, createScheduler, createSerialQueues, createWaiters } from '@statecraft/engine';
+import { readChildExecutionArns, readMapRuns } from '@statecraft/interpreter';
 import type { StorageDriver } from '@statecraft/storage';
 import { createStorageWaiters } from '@statecraft/storage';
 import { activityOperations } from './activities.js';
@@ -109,6 +110,15 @@ export function createSfnService(options: SfnServiceOptions): SfnService {
     void store
       .transaction(async (tx) => {
         for (const old of expired) {
+          // with its map runs and their child executions
+          const rec = await tx.get<ExecutionRecord>(C.executions, old);
+          if (rec?.snapshot) {
+            for (const child of readChildExecutionArns(rec.snapshot)) {
+              await tx.delete(C.executions, child);
+              await tx.deleteStream(child);
+            }
+            for (const run of readMapRuns(rec.snapshot)) await tx.delete(C.mapRuns, run.mapRunArn);
+          }
           await tx.delete(C.executions, old);
           await tx.deleteStream(old);
         }
