@@ -84,6 +84,18 @@ describe('distributed Map child executions', () => {
     expect(again.children!.map((c) => c.executionArn)).toEqual(children.map((c) => c.executionArn));
   });
 
+  it('names the children the same way in ResultWriter execution records', async () => {
+    const m = compileMachine(
+      mapOf({ P: { Type: 'Pass', End: true } }, 'P', {
+        ResultWriter: { WriterConfig: { Transformation: 'NONE', OutputType: 'JSON' } },
+      }),
+    );
+    const r = await step(m, undefined, start('[1,2]'));
+    expect(r.snapshot.status).toBe('SUCCEEDED');
+    const records = JSON.parse(r.snapshot.output!) as { ExecutionArn: string }[];
+    expect(records.map((x) => x.ExecutionArn)).toEqual(r.children!.map((c) => c.executionArn));
+  });
+
   it('continues a child history across steps, and reports only the children that changed', async () => {
     const m = compileMachine(
       mapOf({ W: { Type: 'Wait', Seconds: 10, Next: 'P' }, P: { Type: 'Pass', End: true } }, 'W', {

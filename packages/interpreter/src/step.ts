@@ -1988,7 +1988,7 @@ export class Run {
         runId,
         frame.mapRunArn,
         childResults(frame),
-        this.childMeta(t, st),
+        this.childMeta(t, st, frame),
       );
       const [first, ...rest] = plan.puts;
       t.writer = { puts: rest, result: plan.result, prev, count: frame.items!.length };
@@ -2001,7 +2001,8 @@ export class Run {
     this.resume(t);
   }
 
-  childMeta(t: Thread, st: CState): ChildMeta {
+  /** The children of a finished Map for its ResultWriter: a distributed Map's STANDARD children by their names. */
+  childMeta(t: Thread, st: CState, frame: Frame): ChildMeta {
     const info = this.s.info;
     const label = st.label ?? st.name;
     const base = `arn:aws:states:${info.region}:${info.accountId}`;
@@ -2010,7 +2011,10 @@ export class Run {
       stateMachineArn: `${base}:stateMachine:${info.stateMachineName}/${label}`,
       startDate: t.enteredAt,
       stopDate: this.at,
-      name: () => this.uuid(),
+      name:
+        st.distributed && frame.mapRunArn !== undefined && st.executionType !== 'EXPRESS'
+          ? (index) => childName(frame.mapRunArn!, index, info.redriveCount)
+          : () => this.uuid(),
     };
   }
 
@@ -2170,7 +2174,7 @@ export class Run {
     const result = written
       ? written.result
       : writer
-        ? transformResults(writer, childResults(frame), this.childMeta(t, st))
+        ? transformResults(writer, childResults(frame), this.childMeta(t, st, frame))
         : frame.results;
     this.deferred.push(async () => {
       this.focus(t);

@@ -221,8 +221,8 @@ export interface ChildMeta {
   readonly stateMachineArn: string;
   readonly startDate: number;
   readonly stopDate: number;
-  /** A fresh child execution name (a UUID). */
-  readonly name: () => string;
+  /** The name of the child execution of an item (a UUID). */
+  readonly name: (index: number) => string;
 }
 
 function transformed(t: string, children: readonly ChildResult[], meta: ChildMeta): unknown[] {
@@ -240,7 +240,7 @@ function transformed(t: string, children: readonly ChildResult[], meta: ChildMet
  * published exports; dates, names and redrive fields *(unverified)*).
  */
 function executionRecord(c: ChildResult, meta: ChildMeta): Record<string, unknown> {
-  const name = meta.name();
+  const name = meta.name(c.index);
   const rec: Record<string, unknown> = {
     ExecutionArn: `${meta.executionArnPrefix}${name}`,
     Input: JSON.stringify(c.input),
