@@ -203,13 +203,21 @@ export function readChildExecutionArns(snapshot: ExecutionSnapshot): string[] {
   return out;
 }
 
-/** A child execution's ARN: `…:execution:<smName>/<label>:<uuid>`, the UUID derived from its Map Run, item and attempt. @internal */
+/**
+ * A child execution's ARN: `…:execution:<smName>/<label>:<uuid>` (WIRE.md §9, *(unverified)*), the UUID derived
+ * from its Map Run, item and attempt.
+ * @internal
+ */
 export function childExecutionArn(mapRunArn: string, index: number, attempt: number): string {
   const cut = mapRunArn.lastIndexOf(':');
   return `${mapRunArn.slice(0, cut + 1).replace(':mapRun:', ':execution:')}${childName(mapRunArn, index, attempt)}`;
 }
 
-/** A deterministic UUID for a child execution (FNV-1a seed into the snapshot's generator; no draw from the execution's). */
+/**
+ * A deterministic UUID for a child execution (an FNV-1a hash of Map Run, item and attempt seeds the generator;
+ * nothing is drawn from the execution's). AWS's child names are UUIDs *(how AWS derives them unverified)*.
+ * @internal
+ */
 export function childName(mapRunArn: string, index: number, attempt: number): string {
   let h = 0x811c9dc5;
   const key = `${mapRunArn}#${index}#${attempt}`;

@@ -158,7 +158,8 @@ export class Run {
    * Starts the child execution of a distributed Map iteration (STANDARD children only: EXPRESS ones are not
    * kept, as AWS neither lists nor describes them): `ExecutionStarted` in its own history, which the thread
    * and the threads inside it write to. Child names are UUIDs derived from the Map Run, the item index and
-   * the redrive count, so the parent's random sequence is not drawn from.
+   * the redrive count, so the parent's random sequence is not drawn from. A child aborted with its Map or its
+   * parent ends with `ExecutionAborted` after its states' `…Aborted` events *(unverified for children)*.
    */
   openChild(frame: Frame, st: CState, thread: Thread, index: number, prev: number): void {
     if (frame.mapRunArn === undefined || st.executionType === 'EXPRESS') return;

@@ -109,7 +109,10 @@ function startWorkId(executionArn: string): string {
   return `start:${executionArn}`;
 }
 
-/** The record of a distributed Map's child execution: it runs its parent's definition, as the parent's machine. */
+/**
+ * The record of a distributed Map's child execution. Its `stateMachineArn` and `definition` are its parent's
+ * *(unverified: AWS may report the Map's `<smName>/<label>` sub-machine and its ItemProcessor)*.
+ */
 function childRecord(parent: ExecutionRecord, c: ChildExecution): ExecutionRecord {
   return {
     arn: c.executionArn,
