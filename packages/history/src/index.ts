@@ -6,4 +6,4 @@
 export type { HistoryEvent, HistoryEventDraft, PayloadDetails } from './events.js';
 export { detailsMemberOf, isTerminalExecutionEvent, TERMINAL_EXECUTION_EVENTS } from './events.js';
 export type { Page, PageTokenBody, PageTokenProblem, PaginateOptions } from './paging.js';
-export { bindingOf, decodePageToken, encodePageToken, paginate } from './paging.js';
+export { bindingOf, decodePageToken, encodePageToken, fromBase64Url, paginate, toBase64Url } from './paging.js';

@@ -20,13 +20,15 @@ export interface PageTokenBody {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function toBase64Url(bytes: Uint8Array): string {
+/** Base64url without padding (RFC 4648 §5), for opaque tokens. @public */
+export function toBase64Url(bytes: Uint8Array): string {
   let s = '';
   for (const b of bytes) s += String.fromCharCode(b);
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function fromBase64Url(text: string): Uint8Array | undefined {
+/** Decodes {@link toBase64Url}'s text; `undefined` when it is not base64url. @public */
+export function fromBase64Url(text: string): Uint8Array | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
   try {
     const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));

@@ -15,6 +15,7 @@
  *   their first step, work items still claimed, and the timers.
  */
 import type { Clock, InvokerRegistry, Scheduler, SerialQueues, TaskCall, TaskOutcome } from '@statecraft/engine';
+import { toBase64Url } from '@statecraft/history';
 import type { ChildExecution, Command, ExecutionInput, Machine } from '@statecraft/interpreter';
 import { compileMachine, readMapRuns, step } from '@statecraft/interpreter';
 import type { ClaimedTask, StorageDriver, StorageTx, Unsubscribe } from '@statecraft/storage';
@@ -58,9 +59,7 @@ function workId(executionArn: string, taskId: string): string {
 export function createTaskToken(): string {
   const bytes = new Uint8Array(96);
   globalThis.crypto.getRandomValues(bytes);
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return `AQC${btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+  return `AQC${toBase64Url(bytes)}`;
 }
 
 type InvokeCommand = Extract<Command, { type: 'InvokeTask' }>;

@@ -2,6 +2,7 @@
  * Storage layout of the SWF service: collection names, keys, task queues, timer ids, task tokens.
  */
 import { AwsServiceError } from '@statecraft/engine';
+import { fromBase64Url, toBase64Url } from '@statecraft/history';
 
 /** @internal */
 export const C = {
@@ -88,18 +89,14 @@ export interface TaskTokenBody {
 }
 
 function b64url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64Url(new TextEncoder().encode(text));
 }
 
 function unb64url(text: string): string | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
+  if (text === '') return undefined;
+  const bytes = fromBase64Url(text);
+  if (!bytes) return undefined;
   try {
-    const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     return undefined;
