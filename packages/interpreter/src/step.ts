@@ -4,6 +4,7 @@
  * Threads run depth first in a deterministic order; time and randomness come only from the inputs.
  */
 import type { HistoryEvent } from '@statecraft/history';
+import { detailsMemberOf } from '@statecraft/history';
 import type { AssignSpec, Catcher, CState, Dyn, Machine, Scope } from './compile.js';
 import type { JsonataEnv } from './data-flow/jsonata.js';
 import { wrongTypeCause } from './data-flow/jsonata.js';
@@ -2309,9 +2310,7 @@ const MEMBERS = new Map<string, string>();
 function detailsMember(type: string): string {
   let m = MEMBERS.get(type);
   if (m === undefined) {
-    if (type.endsWith('StateEntered')) m = 'stateEnteredEventDetails';
-    else if (type.endsWith('StateExited')) m = 'stateExitedEventDetails';
-    else m = `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+    m = detailsMemberOf(type);
     MEMBERS.set(type, m);
   }
   return m;
